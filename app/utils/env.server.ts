@@ -1,0 +1,121 @@
+// Configuration is read once, validated with zod, and fails start-up with one clear line per
+// bad or missing value, so a misconfigured deploy never half-works.
+import fs from 'node:fs'
+import { z } from 'zod'
+
+const url = (protocols: string[], example: string) =>
+  z
+    .string({ error: `is required (for example ${example})` })
+    .trim()
+    .min(1, `is required (for example ${example})`)
+    .refine(
+      (value) => {
+        try {
+          return protocols.includes(new URL(value).protocol)
+        } catch {
+          return false
+        }
+      },
+      { message: `must be a ${protocols.join(' or ')} URL (for example ${example})` },
+    )
+
+export const EnvSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  DATABASE_URL: url(['postgres:', 'postgresql:'], 'postgres://postgres@127.0.0.1:5432/vigil'),
+  REDIS_URL: url(['redis:', 'rediss:'], 'redis://127.0.0.1:6379'),
+  // A prefix for every Redis key, so several environments (or test files) can share one Redis.
+  REDIS_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, "_" or "-"')
+    .default('vigil'),
+  SMTP_URL: url(['smtp:', 'smtps:'], 'smtp://user:password@smtp.example.org:587'),
+  MAIL_FROM: z
+    .string({ error: 'is required (for example "Vigil <no-reply@vigil.example.org>")' })
+    .trim()
+    .regex(
+      /^(?:[^<>]*<[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+)$/,
+      'must be an address, optionally with a name: "Vigil <no-reply@vigil.example.org>"',
+    ),
+  APP_URL: url(['http:', 'https:'], 'https://vigil.example.org').transform((value) =>
+    value.replace(/\/+$/, ''),
+  ),
+  SESSION_SECRET: z
+    .string({ error: 'is required: at least 32 random characters' })
+    .min(32, 'must be at least 32 characters long'),
+  PORT: z.coerce
+    .number({ error: 'must be a port number' })
+    .int('must be a whole number')
+    .min(1, 'must be between 1 and 65535')
+    .max(65535, 'must be between 1 and 65535')
+    .default(3000),
+  // How often the worker scans the outbox when no notification arrives, in milliseconds.
+  OUTBOX_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
+  // How long a row may stay "sending" before the reconciler assumes its worker died.
+  OUTBOX_CLAIM_TIMEOUT_MS: z.coerce.number().int().min(1000).default(120_000),
+  // How long an enqueued row may wait before the reconciler assumes Redis lost its job.
+  OUTBOX_REQUEUE_AFTER_MS: z.coerce.number().int().min(1000).default(300_000),
+  EMAIL_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(10),
+  // Only set by `npm run dev`: where the local mail catcher keeps what it received.
+  DEV_MAIL_DIR: z.string().optional(),
+})
+
+export type Env = z.infer<typeof EnvSchema>
+
+export class EnvError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((line) => `  ${line}`).join('\n')}`)
+    this.name = 'EnvError'
+  }
+}
+
+/** Validates a set of variables; one problem line per bad or missing value. */
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  return reportProblems(EnvSchema.safeParse(source))
+}
+
+/** For tools that need only part of the configuration (`db:migrate` needs only DATABASE_URL). */
+export function parseEnvKeys<K extends keyof Env>(
+  source: Record<string, string | undefined>,
+  keys: K[],
+): Pick<Env, K> {
+  const mask = Object.fromEntries(keys.map((key) => [key, true])) as Partial<
+    Record<keyof Env, true>
+  >
+  return reportProblems(EnvSchema.pick(mask).safeParse(source)) as unknown as Pick<Env, K>
+}
+
+function reportProblems<T>(result: z.ZodSafeParseResult<T>): T {
+  if (result.success) return result.data
+  const problems = result.error.issues.map(
+    (issue) => `${issue.path.join('.') || '(environment)'} ${issue.message}`,
+  )
+  throw new EnvError(problems)
+}
+
+let cached: Env | undefined
+
+/** Fills unset variables from a `.env` file in the working directory, if there is one. */
+export function loadDotEnv() {
+  if (fs.existsSync('.env')) process.loadEnvFile('.env')
+}
+
+/** The validated configuration of this process, read once. */
+export function getEnv(): Env {
+  if (cached) return cached
+  loadDotEnv()
+  cached = parseEnv(process.env)
+  return cached
+}
+
+/** Validates at boot and exits with a readable message instead of a stack trace. */
+export function initEnv<T = Env>(read: () => T = getEnv as () => T): T {
+  try {
+    return read()
+  } catch (error) {
+    if (error instanceof EnvError) {
+      console.error(error.message)
+      process.exit(1)
+    }
+    throw error
+  }
+}

@@ -1,0 +1,45 @@
+import { convert } from 'html-to-text'
+import { renderToStaticMarkup } from 'react-dom/server'
+import { createTranslator, defaultLocale, isLocale } from '#app/utils/i18n.ts'
+import { emailTemplates } from './templates/index.ts'
+
+export type RenderedEmail = {
+  subject: string
+  html: string
+  text: string
+  transactional: boolean
+  unsubscribeUrl?: string
+}
+
+export class UnknownTemplateError extends Error {}
+
+export function getEmailTemplate(name: string) {
+  const template = emailTemplates[name]
+  if (!template) throw new UnknownTemplateError(`Unknown email template "${name}"`)
+  return template
+}
+
+/** Renders a template to HTML and plain text from the same React body. */
+export function renderEmail(name: string, rawParams: unknown, localeTag?: string): RenderedEmail {
+  const template = getEmailTemplate(name)
+  const params = template.params.parse(rawParams)
+  const locale = isLocale(localeTag) ? localeTag : defaultLocale
+  const t = createTranslator(locale)
+  const ctx = { params, t, locale }
+  const subject = template.subject(ctx)
+  const html = `<!doctype html>${renderToStaticMarkup(template.body({ ...ctx, subject }))}`
+  const text = convert(html, {
+    wordwrap: 78,
+    selectors: [
+      { selector: 'a', options: { hideLinkHrefIfSameAsText: true } },
+      { selector: 'title', format: 'skip' },
+    ],
+  })
+  return {
+    subject,
+    html,
+    text,
+    transactional: template.transactional,
+    unsubscribeUrl: template.unsubscribeUrl?.(ctx),
+  }
+}

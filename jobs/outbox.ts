@@ -1,0 +1,185 @@
+// The transactional outbox. The web app writes a message row in the same transaction as the change
+// that caused it; the dispatcher moves pending rows to BullMQ; the reconciler re-enqueues what
+// Redis lost. PostgreSQL is the record of what must be sent; Redis only moves ids around.
+import type { Queue } from 'bullmq'
+import { and, eq, inArray, lt, sql } from 'drizzle-orm'
+import type { Database, DbOrTx } from '#db/client.ts'
+import { emailOutbox } from '#db/schema.ts'
+import { getEmailTemplate } from '#emails/render.ts'
+import type { EmailDeliveryJob } from './queues.ts'
+
+export const OUTBOX_CHANNEL = 'vigil_outbox'
+
+export type NewOutboxMessage = {
+  idempotencyKey: string
+  template: string
+  to: string
+  params: unknown
+  actionId?: string | null
+  supporterId?: string | null
+  availableAt?: Date
+}
+
+/**
+ * Writes a message to send, inside the caller's transaction. Its parameters are checked against
+ * the template now, so a bad message fails the change that caused it rather than a worker later.
+ * Writing the same idempotency key twice stores one message. Returns the row id, or null when
+ * the key already existed.
+ */
+export async function writeOutboxMessage(tx: DbOrTx, message: NewOutboxMessage) {
+  const template = getEmailTemplate(message.template)
+  const payload = template.params.parse(message.params)
+  const [row] = await tx
+    .insert(emailOutbox)
+    .values({
+      idempotencyKey: message.idempotencyKey,
+      template: template.name,
+      toAddress: message.to,
+      payload,
+      transactional: template.transactional,
+      actionId: message.actionId ?? null,
+      supporterId: message.supporterId ?? null,
+      availableAt: message.availableAt,
+    })
+    .onConflictDoNothing({ target: emailOutbox.idempotencyKey })
+    .returning({ id: emailOutbox.id })
+  // Delivered on commit only, and collapsed to one per transaction: wakes the dispatcher at once.
+  if (row) await tx.execute(sql`select pg_notify(${OUTBOX_CHANNEL}, '')`)
+  return row?.id ?? null
+}
+
+/**
+ * Moves due pending rows to the queue, with the row id as the job id, so enqueueing twice is
+ * harmless. Rows are locked while Redis is asked, and marked enqueued only if Redis said yes: when
+ * Redis is down the transaction rolls back and the rows wait for the next pass.
+ * Rows still pending that were enqueued before `requeueEnqueuedBefore` are enqueued again, in case
+ * Redis lost their job (pass the start of the pass to re-enqueue all of them, as after a restart).
+ */
+export async function dispatchOutbox(
+  db: Database,
+  queue: Queue<EmailDeliveryJob>,
+  { limit = 500, requeueEnqueuedBefore }: { limit?: number; requeueEnqueuedBefore: Date },
+) {
+  return db.transaction(async (tx) => {
+    const rows = await tx
+      .select({ id: emailOutbox.id })
+      .from(emailOutbox)
+      .where(
+        and(
+          eq(emailOutbox.status, 'pending'),
+          sql`${emailOutbox.availableAt} <= now()`,
+          sql`(${emailOutbox.enqueuedAt} is null or ${emailOutbox.enqueuedAt} < ${requeueEnqueuedBefore})`,
+        ),
+      )
+      .orderBy(emailOutbox.availableAt)
+      .limit(limit)
+      .for('update', { skipLocked: true })
+    if (rows.length === 0) return 0
+    const ids = rows.map((row) => row.id)
+    await queue.addBulk(
+      ids.map((outboxId) => ({ name: 'deliver', data: { outboxId }, opts: { jobId: outboxId } })),
+    )
+    await tx
+      .update(emailOutbox)
+      .set({ enqueuedAt: sql`now()` })
+      .where(inArray(emailOutbox.id, ids))
+    return ids.length
+  })
+}
+
+/**
+ * A row stays "sending" only while a worker talks to SMTP. One that has been "sending" for longer
+ * than the claim timeout belongs to a worker that died: put it back to pending for another try.
+ * This is where at-least-once delivery may send a message twice.
+ */
+/** The database's clock minus an interval: cut-offs are computed where the timestamps are written. */
+export async function databaseTimeAgo(db: Database, ms: number) {
+  const [row] = await db.execute<{ at: Date }>(
+    sql`select now() - make_interval(secs => ${ms / 1000}) as at`,
+  )
+  return new Date(row!.at)
+}
+
+export async function releaseStaleClaims(db: Database, claimTimeoutMs: number) {
+  const released = await db
+    .update(emailOutbox)
+    .set({ status: 'pending', enqueuedAt: null, lastError: 'released after worker timeout' })
+    .where(
+      and(
+        eq(emailOutbox.status, 'sending'),
+        lt(emailOutbox.claimedAt, sql`now() - make_interval(secs => ${claimTimeoutMs / 1000})`),
+      ),
+    )
+    .returning({ id: emailOutbox.id })
+  return released.length
+}
+
+export type ClaimResult =
+  | { claimed: true; message: typeof emailOutbox.$inferSelect }
+  | {
+      claimed: false
+      status: (typeof emailOutbox.$inferSelect)['status'] | 'missing'
+      claimedAt?: Date | null
+    }
+
+/**
+ * Claims a row for sending with a conditional update, so two deliveries of the same job never
+ * both talk to SMTP. A row stuck in "sending" past the claim timeout may be taken over.
+ */
+export async function claimOutboxMessage(
+  db: Database,
+  id: string,
+  claimTimeoutMs: number,
+): Promise<ClaimResult> {
+  const [message] = await db
+    .update(emailOutbox)
+    .set({ status: 'sending', claimedAt: sql`now()`, attempts: sql`${emailOutbox.attempts} + 1` })
+    .where(
+      and(
+        eq(emailOutbox.id, id),
+        sql`(${emailOutbox.status} = 'pending' or (${emailOutbox.status} = 'sending' and ${emailOutbox.claimedAt} < now() - make_interval(secs => ${claimTimeoutMs / 1000})))`,
+      ),
+    )
+    .returning()
+  if (message) return { claimed: true, message }
+  const [current] = await db
+    .select({ status: emailOutbox.status, claimedAt: emailOutbox.claimedAt })
+    .from(emailOutbox)
+    .where(eq(emailOutbox.id, id))
+  return current
+    ? { claimed: false, status: current.status, claimedAt: current.claimedAt }
+    : { claimed: false, status: 'missing' }
+}
+
+export async function markOutboxSent(db: Database, id: string, smtpMessageId: string | undefined) {
+  await db
+    .update(emailOutbox)
+    .set({
+      status: 'sent',
+      sentAt: sql`now()`,
+      smtpMessageId: smtpMessageId ?? null,
+      lastError: null,
+    })
+    .where(and(eq(emailOutbox.id, id), eq(emailOutbox.status, 'sending')))
+}
+
+/** After a transient failure: back to pending (BullMQ's backoff decides when to try again). */
+export async function markOutboxRetry(db: Database, id: string, error: string) {
+  await db
+    .update(emailOutbox)
+    .set({ status: 'pending', lastError: error })
+    .where(and(eq(emailOutbox.id, id), eq(emailOutbox.status, 'sending')))
+}
+
+/** Gives up on a row: shown in the console with its reason, where staff can retry it. */
+export async function markOutboxFinished(
+  db: DbOrTx,
+  id: string,
+  status: 'failed' | 'cancelled',
+  reason: string,
+) {
+  await db
+    .update(emailOutbox)
+    .set({ status, lastError: reason })
+    .where(and(eq(emailOutbox.id, id), inArray(emailOutbox.status, ['sending', 'pending'])))
+}

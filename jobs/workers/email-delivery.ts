@@ -1,0 +1,135 @@
+import { DelayedError, UnrecoverableError, type Job } from 'bullmq'
+import { eq } from 'drizzle-orm'
+import { canonicalEmail } from '#app/utils/email-address.ts'
+import type { Database } from '#db/client.ts'
+import { supporters, suppressions } from '#db/schema.ts'
+import { renderEmail } from '#emails/render.ts'
+import { toMailMessage, type MailTransport } from '#emails/transport.ts'
+import {
+  claimOutboxMessage,
+  markOutboxFinished,
+  markOutboxRetry,
+  markOutboxSent,
+} from '../outbox.ts'
+import { EmailDeliveryJobSchema, type EmailDeliveryJob } from '../queues.ts'
+
+export type EmailDeliveryDeps = {
+  db: Database
+  transport: MailTransport
+  mailFrom: string
+  appUrl: string
+  claimTimeoutMs: number
+}
+
+type SmtpError = Error & {
+  code?: string
+  responseCode?: number
+  command?: string
+  response?: string
+}
+
+/** What went wrong, without the recipient's address: this text may reach Redis and the logs. */
+function describeSmtpError(error: SmtpError) {
+  return error.responseCode ? `SMTP ${error.responseCode}` : `SMTP ${error.code ?? 'error'}`
+}
+
+/** A recipient refused for good (5xx at RCPT TO): retrying cannot help, and the address is suppressed. */
+function isPermanentRecipientFailure(error: SmtpError) {
+  return (
+    error.responseCode !== undefined &&
+    error.responseCode >= 500 &&
+    (error.command === 'RCPT TO' || error.code === 'EENVELOPE')
+  )
+}
+
+function isPermanentMessageFailure(error: SmtpError) {
+  return error.responseCode !== undefined && error.responseCode >= 500
+}
+
+/**
+ * Sends one outbox row. Delivery through BullMQ is at least once, so the row is claimed with a
+ * conditional update first; a second delivery of the same job finds it claimed or sent and stops.
+ */
+export function createEmailDeliveryProcessor(deps: EmailDeliveryDeps) {
+  const { db, transport } = deps
+  return async function deliverEmail(job: Job<EmailDeliveryJob>, token?: string) {
+    const { outboxId } = EmailDeliveryJobSchema.parse(job.data)
+    const claim = await claimOutboxMessage(db, outboxId, deps.claimTimeoutMs)
+    if (!claim.claimed) {
+      if (claim.status === 'sending' && token) {
+        // Another worker holds it (or died holding it): look again once its claim could expire.
+        await job.moveToDelayed(Date.now() + deps.claimTimeoutMs, token)
+        throw new DelayedError()
+      }
+      return { skipped: claim.status }
+    }
+    const message = claim.message
+    const canonical = canonicalEmail(message.toAddress)
+    const [suppression] = await db
+      .select({ reason: suppressions.reason })
+      .from(suppressions)
+      .where(eq(suppressions.emailCanonical, canonical))
+    if (suppression && (!message.transactional || suppression.reason !== 'unsubscribe')) {
+      await markOutboxFinished(db, outboxId, 'cancelled', `suppressed: ${suppression.reason}`)
+      return { skipped: 'suppressed' }
+    }
+    let locale: string | undefined
+    if (message.supporterId) {
+      const [supporter] = await db
+        .select({ locale: supporters.locale, unsubscribedAllAt: supporters.unsubscribedAllAt })
+        .from(supporters)
+        .where(eq(supporters.id, message.supporterId))
+      locale = supporter?.locale
+      if (supporter?.unsubscribedAllAt && !message.transactional) {
+        await markOutboxFinished(db, outboxId, 'cancelled', 'suppressed: unsubscribed')
+        return { skipped: 'unsubscribed' }
+      }
+    }
+
+    let rendered
+    try {
+      rendered = renderEmail(message.template, message.payload, locale)
+    } catch (error) {
+      await markOutboxFinished(db, outboxId, 'failed', `render: ${(error as Error).message}`)
+      throw new UnrecoverableError('render failed')
+    }
+
+    try {
+      const info = await transport.sendMail(
+        toMailMessage({
+          id: message.id,
+          from: deps.mailFrom,
+          to: message.toAddress,
+          appUrl: deps.appUrl,
+          email: rendered,
+        }),
+      )
+      await markOutboxSent(db, outboxId, info.messageId)
+      return { sent: true }
+    } catch (caught) {
+      const error = caught as SmtpError
+      const reason = `${describeSmtpError(error)}: ${error.response ?? error.message}`.slice(
+        0,
+        1000,
+      )
+      if (isPermanentRecipientFailure(error)) {
+        await db.transaction(async (tx) => {
+          await tx
+            .insert(suppressions)
+            .values({ emailCanonical: canonical, reason: 'bounce', detail: reason })
+            .onConflictDoNothing()
+          await markOutboxFinished(tx, outboxId, 'failed', reason)
+        })
+        throw new UnrecoverableError(describeSmtpError(error))
+      }
+      if (isPermanentMessageFailure(error)) {
+        await markOutboxFinished(db, outboxId, 'failed', reason)
+        throw new UnrecoverableError(describeSmtpError(error))
+      }
+      const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1)
+      if (lastAttempt) await markOutboxFinished(db, outboxId, 'failed', `gave up: ${reason}`)
+      else await markOutboxRetry(db, outboxId, reason)
+      throw new Error(describeSmtpError(error))
+    }
+  }
+}
