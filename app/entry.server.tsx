@@ -4,7 +4,7 @@ import {
   type AppLoadContext,
   type EntryContext,
 } from '@remix-run/node'
-import { RemixServer } from '@remix-run/react'
+import { isRouteErrorResponse, RemixServer } from '@remix-run/react'
 import { isbot } from 'isbot'
 import { renderToPipeableStream } from 'react-dom/server'
 import { initEnv } from './utils/env.server.ts'
@@ -14,6 +14,13 @@ import { NonceProvider } from './utils/nonce.tsx'
 initEnv()
 
 const ABORT_DELAY = 5_000
+
+/** Logs unexpected errors only: a 404 or a client that went away is not a server problem. */
+export function handleError(error: unknown, { request }: { request: Request }) {
+  if (request.signal.aborted) return
+  if (isRouteErrorResponse(error) && error.status < 500) return
+  console.error(error)
+}
 
 export default function handleRequest(
   request: Request,

@@ -68,7 +68,7 @@ export async function dispatchOutbox(
         and(
           eq(emailOutbox.status, 'pending'),
           sql`${emailOutbox.availableAt} <= now()`,
-          sql`(${emailOutbox.enqueuedAt} is null or ${emailOutbox.enqueuedAt} < ${requeueEnqueuedBefore})`,
+          sql`(${emailOutbox.enqueuedAt} is null or ${emailOutbox.enqueuedAt} < ${requeueEnqueuedBefore.toISOString()}::timestamptz)`,
         ),
       )
       .orderBy(emailOutbox.availableAt)

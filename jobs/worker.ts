@@ -5,7 +5,7 @@ import { Worker } from 'bullmq'
 import { initEnv, type Env } from '#app/utils/env.server.ts'
 import { closeDb, createDb } from '#db/client.ts'
 import { createMailTransport } from '#emails/transport.ts'
-import { assertNoEviction, createRedis } from './connection.ts'
+import { assertNoEviction, createRedis, RedisPolicyError } from './connection.ts'
 import { databaseTimeAgo, dispatchOutbox, OUTBOX_CHANNEL, releaseStaleClaims } from './outbox.ts'
 import { createEmailDeliveryQueue, QUEUE_NAMES, type EmailDeliveryJob } from './queues.ts'
 import { createEmailDeliveryProcessor } from './workers/email-delivery.ts'
@@ -25,6 +25,12 @@ export type WorkerConfig = Pick<
 >
 
 type Log = (message: string) => void
+
+/** Drizzle wraps driver errors; the cause says what actually went wrong. */
+function describeError(error: Error) {
+  const cause = error.cause instanceof Error ? `: ${error.cause.message}` : ''
+  return `${error.message.split('\n')[0]}${cause}`
+}
 
 export async function startWorkers(config: WorkerConfig, log: Log = console.log) {
   const db = createDb(config.DATABASE_URL, {
@@ -145,7 +151,7 @@ function startOutboxDispatcher({
       })
       .catch((error: Error) => {
         // Redis or PostgreSQL unreachable: rows stay pending and the next pass tries again.
-        if (!failing) log(`worker: outbox dispatch paused: ${error.message}`)
+        if (!failing) log(`worker: outbox dispatch paused: ${describeError(error)}`)
         failing = true
       })
       .finally(() => {
@@ -179,7 +185,11 @@ function startOutboxDispatcher({
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const env = initEnv()
-  const workers = await startWorkers(env)
+  const workers = await startWorkers(env).catch((error: Error) => {
+    if (!(error instanceof RedisPolicyError)) throw error
+    console.error(`worker: refusing to start. ${error.message}`)
+    process.exit(1)
+  })
   let signalled = false
   const shutdown = (signal: string) => {
     if (signalled) return

@@ -1,0 +1,81 @@
+// Started by Playwright as its web server: a database of its own (migrated and seeded), a mail
+// catcher writing .eml files the tests can read, the real worker and the built web server.
+// On SIGTERM it stops them and drops the database.
+import fs from 'node:fs'
+import path from 'node:path'
+import { closeDb, createDb } from '#db/client.ts'
+import { migrateDatabase } from '#db/migrate.ts'
+import { seedDatabase } from '#db/seed.ts'
+import { startDevMailCatcher } from '#scripts/dev-mail-catcher.ts'
+import {
+  createEmptyDatabase,
+  databaseUrl,
+  dropDatabase,
+  dropStaleTestDatabases,
+} from '#tests/support/database.ts'
+import { freePort } from '#tests/support/ports.ts'
+import {
+  deleteRedisPrefix,
+  projectRoot,
+  SHARED_REDIS_URL,
+  startProcess,
+  uniqueRedisPrefix,
+} from '#tests/support/processes.ts'
+import { e2eStateFile, type E2EState } from './state.ts'
+
+const port = Number(process.env.E2E_PORT)
+await dropStaleTestDatabases()
+const database = await createEmptyDatabase('e2e')
+const url = databaseUrl(database)
+await migrateDatabase(url)
+const db = createDb(url, { max: 1 })
+await seedDatabase(db)
+await closeDb(db)
+
+fs.mkdirSync(path.join(projectRoot, 'test-results'), { recursive: true })
+const mailDir = fs.mkdtempSync(path.join(projectRoot, 'test-results', 'mail-'))
+const mail = await startDevMailCatcher({ dir: mailDir, port: await freePort() })
+const redisPrefix = uniqueRedisPrefix()
+const env = {
+  PATH: process.env.PATH,
+  HOME: process.env.HOME,
+  NODE_ENV: 'production',
+  DATABASE_URL: url,
+  REDIS_URL: SHARED_REDIS_URL,
+  REDIS_PREFIX: redisPrefix,
+  SMTP_URL: mail.url,
+  MAIL_FROM: 'Vigil <no-reply@vigil.test>',
+  APP_URL: `http://localhost:${port}`,
+  SESSION_SECRET: 'e2e-secret-e2e-secret-e2e-secret-000000',
+  PORT: String(port),
+  OUTBOX_POLL_MS: '200',
+}
+const tsx = path.join(projectRoot, 'node_modules', '.bin', 'tsx')
+const worker = startProcess(tsx, ['jobs/worker.ts'], env)
+const web = startProcess(tsx, ['server.ts'], env)
+for (const [name, child] of [
+  ['worker', worker],
+  ['web', web],
+] as const) {
+  child.child.stdout?.on('data', (chunk: Buffer) => process.stdout.write(`[${name}] ${chunk}`))
+  child.child.stderr?.on('data', (chunk: Buffer) => process.stderr.write(`[${name}] ${chunk}`))
+}
+await Promise.all([worker.waitForOutput('worker: started'), web.waitForOutput('web: listening')])
+
+const state: E2EState = { databaseUrl: url, mailDir, appUrl: env.APP_URL }
+fs.writeFileSync(e2eStateFile(), JSON.stringify(state))
+
+let stopping = false
+async function stop() {
+  if (stopping) return
+  stopping = true
+  await Promise.all([web.stop(), worker.stop()])
+  await mail.close()
+  await dropDatabase(database)
+  await deleteRedisPrefix(SHARED_REDIS_URL, redisPrefix)
+  fs.rmSync(mailDir, { recursive: true, force: true })
+  fs.rmSync(e2eStateFile(), { force: true })
+  process.exit(0)
+}
+process.on('SIGTERM', () => void stop())
+process.on('SIGINT', () => void stop())

@@ -1,0 +1,216 @@
+// The outbox, end to end: a message written with the change that caused it is delivered once,
+// by the real worker process, to a real SMTP server, whatever SMTP answers along the way.
+import { eq } from 'drizzle-orm'
+import { afterAll, afterEach, beforeAll, describe, expect, inject, test } from 'vitest'
+import { emailOutbox, signatures, suppressions } from '#db/schema.ts'
+import { writeOutboxMessage } from '#jobs/outbox.ts'
+import { createTestDatabase, type TestDatabase } from '#tests/support/database.ts'
+import { createAction, createSupporter } from '#tests/support/factories.ts'
+import { waitFor } from '#tests/support/ports.ts'
+import {
+  deleteRedisPrefix,
+  SHARED_REDIS_URL,
+  startWorkerProcess,
+  uniqueRedisPrefix,
+  type RunningProcess,
+} from '#tests/support/processes.ts'
+import { dumpRedisPrefix } from '#tests/support/redis-contents.ts'
+import { startSmtpCapture, type SmtpCapture } from '#tests/support/smtp.ts'
+
+let t: TestDatabase
+let smtp: SmtpCapture
+let worker: RunningProcess
+const prefix = uniqueRedisPrefix()
+
+beforeAll(async () => {
+  t = await createTestDatabase(inject('templateDatabase'), 'outbox')
+  smtp = await startSmtpCapture()
+  worker = await startWorkerProcess({
+    DATABASE_URL: t.url,
+    REDIS_URL: SHARED_REDIS_URL,
+    REDIS_PREFIX: prefix,
+    SMTP_URL: smtp.url,
+  })
+})
+
+afterEach(() => {
+  smtp.rejectData(() => undefined)
+  smtp.rejectRecipients(() => undefined)
+  smtp.delayData(0)
+})
+
+afterAll(async () => {
+  await worker?.stop()
+  await smtp?.close()
+  await deleteRedisPrefix(SHARED_REDIS_URL, prefix)
+  await t?.drop()
+})
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+/** Signs a supporter up and writes their confirmation email in the same transaction. */
+async function signAndWriteConfirmation(key: string, email = `${key}@example.org`) {
+  const action = await createAction(t.db)
+  const supporter = await createSupporter(t.db, {
+    email,
+    emailCanonical: email,
+    firstName: 'Ximena',
+  })
+  return t.db.transaction(async (tx) => {
+    const [signature] = await tx
+      .insert(signatures)
+      .values({
+        actionId: action.id,
+        supporterId: supporter.id,
+        country: 'ES',
+        consentAt: new Date(),
+      })
+      .returning()
+    const outboxId = await writeOutboxMessage(tx, {
+      idempotencyKey: `confirm:${signature!.id}`,
+      template: 'signature-confirmation',
+      to: email,
+      supporterId: supporter.id,
+      actionId: action.id,
+      params: {
+        firstName: 'Ximena',
+        actionTitle: action.title,
+        atRiskName: action.atRiskName,
+        confirmUrl: `https://vigil.test/confirm/${key}`,
+      },
+    })
+    return { outboxId: outboxId!, email, action }
+  })
+}
+
+async function outboxRow(id: string) {
+  const [row] = await t.db.select().from(emailOutbox).where(eq(emailOutbox.id, id))
+  return row!
+}
+
+const deliveredTo = (email: string) => smtp.messages.filter((m) => m.envelopeTo.includes(email))
+
+describe('outbox delivery by the worker', () => {
+  test('a message written in a transaction is delivered once, with the right headers', async () => {
+    const { outboxId, email, action } = await signAndWriteConfirmation('headers')
+    await waitFor(() => deliveredTo(email).length === 1, { what: 'the confirmation email' })
+    // Long enough for a second delivery, had there been one.
+    await sleep(1500)
+    const received = deliveredTo(email)
+    expect(received).toHaveLength(1)
+    const mail = received[0]!
+    expect(mail.from?.value).toEqual([{ name: 'Vigil', address: 'no-reply@vigil.test' }])
+    expect(mail.to && !Array.isArray(mail.to) ? mail.to.text : '').toBe(email)
+    expect(mail.subject).toBe(`Please confirm your signature: ${action.title}`)
+    expect(mail.messageId).toBe(`<${outboxId}@vigil.test>`)
+    expect(mail.headers.get('x-vigil-message-id')).toBe(outboxId)
+    expect(mail.text).toContain('Dear Ximena,')
+    expect(mail.text).toContain('https://vigil.test/confirm/headers')
+    expect(mail.html).toContain('href="https://vigil.test/confirm/headers"')
+    // A confirmation someone just asked for is transactional: no unsubscribe headers.
+    expect(mail.headers.has('list-unsubscribe')).toBe(false)
+    const row = await outboxRow(outboxId)
+    expect(row).toMatchObject({ status: 'sent', attempts: 1, lastError: null })
+  })
+
+  test('Redis holds ids only: no address or name of a recipient is ever stored there', async () => {
+    const { email } = await signAndWriteConfirmation('privacy')
+    await waitFor(() => deliveredTo(email).length === 1, { what: 'the email' })
+    const contents = await dumpRedisPrefix(SHARED_REDIS_URL, prefix)
+    expect(contents).toContain('email-delivery')
+    expect(contents).not.toContain('@example.org')
+    expect(contents).not.toContain('Ximena')
+  })
+
+  test('a rolled-back transaction sends nothing', async () => {
+    const before = smtp.messages.length
+    await expect(
+      t.db.transaction(async (tx) => {
+        await writeOutboxMessage(tx, {
+          idempotencyKey: 'rolled-back',
+          template: 'signature-confirmation',
+          to: 'rolled-back@example.org',
+          params: {
+            firstName: 'Nobody',
+            actionTitle: 'Never',
+            atRiskName: 'Nobody',
+            confirmUrl: 'https://vigil.test/confirm/never',
+          },
+        })
+        throw new Error('the signature could not be saved')
+      }),
+    ).rejects.toThrow('the signature could not be saved')
+    await sleep(1500)
+    expect(smtp.messages.length).toBe(before)
+    expect(deliveredTo('rolled-back@example.org')).toHaveLength(0)
+  })
+
+  test('an SMTP server answering 421 for a while gets the message once it recovers', async () => {
+    let refusals = 0
+    smtp.rejectData(() =>
+      refusals++ < 2 ? { code: 421, message: 'Service not available, try later' } : undefined,
+    )
+    const { outboxId, email } = await signAndWriteConfirmation('transient')
+    await waitFor(() => deliveredTo(email).length === 1, {
+      timeoutMs: 30_000,
+      what: 'retried email',
+    })
+    expect(deliveredTo(email)).toHaveLength(1)
+    const row = await outboxRow(outboxId)
+    expect(row.status).toBe('sent')
+    expect(row.attempts).toBe(3)
+  })
+
+  test('a 550 for one address suppresses it, and other messages still go', async () => {
+    smtp.rejectRecipients((address) =>
+      address.startsWith('gone') ? { code: 550, message: 'No such user here' } : undefined,
+    )
+    const refused = await signAndWriteConfirmation('gone', 'gone@example.org')
+    const fine = await signAndWriteConfirmation('still-fine')
+    await waitFor(() => deliveredTo(fine.email).length === 1, { what: 'the other email' })
+    const row = await waitFor(
+      async () => {
+        const current = await outboxRow(refused.outboxId)
+        return current.status === 'failed' ? current : null
+      },
+      { what: 'the refused message to fail' },
+    )
+    expect(row.attempts).toBe(1)
+    expect(row.lastError).toContain('550')
+    const [suppression] = await t.db
+      .select()
+      .from(suppressions)
+      .where(eq(suppressions.emailCanonical, 'gone@example.org'))
+    expect(suppression?.reason).toBe('bounce')
+
+    // Suppressed addresses are never emailed again.
+    smtp.rejectRecipients(() => undefined)
+    const again = await signAndWriteConfirmation('gone-again', 'Gone@Example.org')
+    await waitFor(async () => (await outboxRow(again.outboxId)).status === 'cancelled', {
+      what: 'the second message to be cancelled',
+    })
+    expect(smtp.messages.filter((m) => m.envelopeTo.includes('Gone@Example.org'))).toHaveLength(0)
+  })
+})
+
+describe('worker shutdown', () => {
+  test('SIGTERM lets the email being sent finish, and the worker exits cleanly', async () => {
+    const graceful = await startWorkerProcess({
+      DATABASE_URL: t.url,
+      REDIS_URL: SHARED_REDIS_URL,
+      REDIS_PREFIX: prefix,
+      SMTP_URL: smtp.url,
+    })
+    // Stop the suite's shared worker so the message is certainly in this one's hands.
+    await worker.stop()
+    smtp.delayData(2000)
+    const startedBefore = smtp.dataStarted()
+    const { outboxId, email } = await signAndWriteConfirmation('graceful')
+    await waitFor(() => smtp.dataStarted() > startedBefore, { what: 'the email to be in flight' })
+    const exitCode = await graceful.stop('SIGTERM')
+    expect(exitCode).toBe(0)
+    expect(graceful.output()).toContain('SIGTERM received')
+    expect(deliveredTo(email)).toHaveLength(1)
+    expect((await outboxRow(outboxId)).status).toBe('sent')
+  })
+})

@@ -1,0 +1,137 @@
+// Redis moves the work but is never the record: an outage neither loses an email nor fails the
+// change that wrote it, and workers refuse a Redis that could evict their jobs.
+import { eq } from 'drizzle-orm'
+import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest'
+import { emailOutbox } from '#db/schema.ts'
+import { writeOutboxMessage } from '#jobs/outbox.ts'
+import { createTestDatabase, type TestDatabase } from '#tests/support/database.ts'
+import { waitFor } from '#tests/support/ports.ts'
+import {
+  startRedisServer,
+  startWorkerProcess,
+  uniqueRedisPrefix,
+  type RunningProcess,
+} from '#tests/support/processes.ts'
+import { startSmtpCapture, type SmtpCapture } from '#tests/support/smtp.ts'
+
+let t: TestDatabase
+let smtp: SmtpCapture
+beforeAll(async () => {
+  t = await createTestDatabase(inject('templateDatabase'), 'outage')
+  smtp = await startSmtpCapture()
+})
+afterAll(async () => {
+  await smtp?.close()
+  await t?.drop()
+})
+
+const confirmation = (key: string) => ({
+  idempotencyKey: key,
+  template: 'signature-confirmation',
+  to: `${key}@example.org`,
+  params: {
+    firstName: 'Lina',
+    actionTitle: 'Free the river defenders',
+    atRiskName: 'The river committee',
+    confirmUrl: `https://vigil.test/confirm/${key}`,
+  },
+})
+
+describe('a Redis outage', () => {
+  test('writing still succeeds, and the message is delivered once Redis is back', async () => {
+    let redis = await startRedisServer()
+    let worker: RunningProcess | undefined
+    try {
+      worker = await startWorkerProcess({
+        DATABASE_URL: t.url,
+        REDIS_URL: redis.url,
+        REDIS_PREFIX: uniqueRedisPrefix(),
+        SMTP_URL: smtp.url,
+      })
+      await redis.stop()
+
+      // The web app's write path does not touch Redis: this succeeds while Redis is down.
+      const id = await t.db.transaction((tx) =>
+        writeOutboxMessage(tx, confirmation('during-outage')),
+      )
+      expect(id).toEqual(expect.any(String))
+      await worker.waitForOutput('outbox dispatch paused')
+      const [waiting] = await t.db.select().from(emailOutbox).where(eq(emailOutbox.id, id!))
+      expect(waiting?.status).toBe('pending')
+      expect(smtp.messages).toHaveLength(0)
+
+      redis = await startRedisServer({ port: redis.port })
+      await smtp.waitForCount(1)
+      await new Promise((resolve) => setTimeout(resolve, 1500))
+      expect(
+        smtp.messages.filter((m) => m.envelopeTo[0] === 'during-outage@example.org'),
+      ).toHaveLength(1)
+      const [sent] = await t.db.select().from(emailOutbox).where(eq(emailOutbox.id, id!))
+      expect(sent?.status).toBe('sent')
+    } finally {
+      await worker?.stop()
+      await redis.stop()
+    }
+  })
+
+  test('a job Redis lost in a restart is enqueued again and delivered', async () => {
+    let redis = await startRedisServer()
+    const prefix = uniqueRedisPrefix()
+    let worker: RunningProcess | undefined
+    try {
+      // No worker yet: the dispatcher is the only thing that could enqueue.
+      worker = await startWorkerProcess({
+        DATABASE_URL: t.url,
+        REDIS_URL: redis.url,
+        REDIS_PREFIX: prefix,
+        SMTP_URL: smtp.url,
+        EMAIL_CONCURRENCY: '1',
+      })
+      smtp.rejectData(() => ({ code: 421, message: 'Busy, try later' }))
+      const id = await t.db.transaction((tx) => writeOutboxMessage(tx, confirmation('lost-job')))
+      await waitFor(
+        async () => {
+          const [row] = await t.db.select().from(emailOutbox).where(eq(emailOutbox.id, id!))
+          return row?.lastError?.includes('421')
+        },
+        { what: 'a first, refused attempt' },
+      )
+      // Redis restarts empty (no persistence): the job backing off in it is gone.
+      await redis.stop()
+      smtp.rejectData(() => undefined)
+      redis = await startRedisServer({ port: redis.port })
+      await waitFor(() => smtp.messages.some((m) => m.envelopeTo[0] === 'lost-job@example.org'), {
+        what: 'the lost job to be re-enqueued and delivered',
+        timeoutMs: 30_000,
+      })
+      const [sent] = await t.db.select().from(emailOutbox).where(eq(emailOutbox.id, id!))
+      expect(sent?.status).toBe('sent')
+    } finally {
+      smtp.rejectData(() => undefined)
+      await worker?.stop()
+      await redis.stop()
+    }
+  })
+})
+
+describe('Redis configuration', () => {
+  test('workers refuse to start when Redis may evict keys', async () => {
+    const redis = await startRedisServer({ policy: 'allkeys-lru' })
+    try {
+      const worker = await startWorkerProcess(
+        {
+          DATABASE_URL: t.url,
+          REDIS_URL: redis.url,
+          REDIS_PREFIX: uniqueRedisPrefix(),
+          SMTP_URL: smtp.url,
+        },
+        { waitUntilStarted: false },
+      )
+      expect(await worker.exited).toBe(1)
+      expect(worker.output()).toContain('maxmemory-policy is "allkeys-lru"')
+      expect(worker.output()).not.toContain('worker: started')
+    } finally {
+      await redis.stop()
+    }
+  })
+})

@@ -1,0 +1,66 @@
+// Test data with sensible defaults; each test says only what matters to it.
+import crypto from 'node:crypto'
+import type { Database } from '#db/client.ts'
+import { actions, authorities, letterTemplates, supporters, type NewAction } from '#db/schema.ts'
+
+let sequence = 0
+const unique = () =>
+  `${Date.now().toString(36)}${(sequence++).toString(36)}${crypto.randomBytes(2).toString('hex')}`
+
+export async function createAction(db: Database, overrides: Partial<NewAction> = {}) {
+  const id = unique()
+  const number = 100 + (sequence % 800)
+  const [action] = await db
+    .insert(actions)
+    .values({
+      slug: `test-action-${id}`,
+      title: 'Trade unionist held incommunicado',
+      summary: 'A fictional case for tests.',
+      atRiskKind: 'person',
+      atRiskName: 'Imani Testperson',
+      country: 'KE',
+      themes: ['arbitrary_detention'],
+      demands: ['Release Imani Testperson immediately and unconditionally'],
+      status: 'active',
+      reference: `UA ${number}/26`,
+      referenceYear: 2026,
+      referenceNumber: number,
+      launchedAt: new Date(),
+      deadline: '2030-01-31',
+      ...overrides,
+    })
+    .returning()
+  await db.insert(authorities).values({
+    actionId: action!.id,
+    position: 1,
+    name: 'Amos Fictional',
+    title: 'Minister of Justice',
+    salutation: 'Dear Minister',
+    email: `minister-${id}@justice.example`,
+  })
+  await db.insert(letterTemplates).values({
+    actionId: action!.id,
+    subject: 'Release Imani Testperson',
+    body: '{{authority.salutation}},\n\nPlease release Imani Testperson.\n\n{{supporter.firstName}} {{supporter.lastName}}',
+  })
+  return action!
+}
+
+export async function createSupporter(
+  db: Database,
+  overrides: Partial<typeof supporters.$inferInsert> = {},
+) {
+  const email = `supporter-${unique()}@example.org`
+  const [supporter] = await db
+    .insert(supporters)
+    .values({
+      email,
+      emailCanonical: email,
+      firstName: 'Ana',
+      lastName: 'Ruiz',
+      country: 'ES',
+      ...overrides,
+    })
+    .returning()
+  return supporter!
+}

@@ -1,0 +1,115 @@
+// Real processes for integration tests: the platform's own worker entry, and redis-servers the
+// tests may stop and start to simulate outages.
+import { spawn, type ChildProcess } from 'node:child_process'
+import crypto from 'node:crypto'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { Redis } from 'ioredis'
+import { freePort, waitFor } from './ports.ts'
+
+export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
+const tsx = path.join(projectRoot, 'node_modules', '.bin', 'tsx')
+
+/** A Redis key prefix of this test's own, so parallel files never see each other's jobs. */
+export function uniqueRedisPrefix() {
+  return `vigil-test-${crypto.randomBytes(6).toString('hex')}`
+}
+
+export const SHARED_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379'
+
+/** Deletes every key under a prefix; tests call it when they finish. */
+export async function deleteRedisPrefix(url: string, prefix: string) {
+  const redis = new Redis(url, { maxRetriesPerRequest: 1 })
+  try {
+    let cursor = '0'
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000)
+      cursor = next
+      if (keys.length > 0) await redis.del(...keys)
+    } while (cursor !== '0')
+  } finally {
+    redis.disconnect()
+  }
+}
+
+export type RunningProcess = {
+  child: ChildProcess
+  output: () => string
+  waitForOutput: (text: string | RegExp, timeoutMs?: number) => Promise<void>
+  exited: Promise<number | null>
+  stop: (signal?: NodeJS.Signals) => Promise<number | null>
+}
+
+export function startProcess(command: string, args: string[], env: NodeJS.ProcessEnv) {
+  const child = spawn(command, args, { cwd: projectRoot, env, stdio: ['ignore', 'pipe', 'pipe'] })
+  let output = ''
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()))
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()))
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => resolve(code)),
+  )
+  const running: RunningProcess = {
+    child,
+    output: () => output,
+    waitForOutput: (text, timeoutMs = 30_000) =>
+      waitFor(() => (typeof text === 'string' ? output.includes(text) : text.test(output)), {
+        timeoutMs,
+        what: `output ${String(text)} from ${path.basename(args[0] ?? command)}; got:\n${output}`,
+      }).then(() => undefined),
+    exited,
+    async stop(signal = 'SIGTERM') {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal)
+      return exited
+    },
+  }
+  return running
+}
+
+export type WorkerEnv = {
+  DATABASE_URL: string
+  REDIS_URL: string
+  REDIS_PREFIX: string
+  SMTP_URL: string
+} & Record<string, string>
+
+/** Runs the real worker entry (`npm run worker`'s code) with the given configuration. */
+export async function startWorkerProcess(env: WorkerEnv, { waitUntilStarted = true } = {}) {
+  const worker = startProcess(tsx, ['jobs/worker.ts'], {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    NODE_ENV: 'test',
+    MAIL_FROM: 'Vigil <no-reply@vigil.test>',
+    APP_URL: 'https://vigil.test',
+    SESSION_SECRET: 'test-secret-test-secret-test-secret-0000',
+    OUTBOX_POLL_MS: '200',
+    ...env,
+  })
+  if (waitUntilStarted) await worker.waitForOutput('worker: started')
+  return worker
+}
+
+/** A redis-server of the test's own, on a free port, that the test may stop and restart. */
+export async function startRedisServer({
+  port,
+  policy = 'noeviction',
+}: { port?: number; policy?: string } = {}) {
+  const chosen = port ?? (await freePort())
+  const server = startProcess(
+    'redis-server',
+    [
+      '--port',
+      String(chosen),
+      '--bind',
+      '127.0.0.1',
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--maxmemory-policy',
+      policy,
+    ],
+    { PATH: process.env.PATH },
+  )
+  await server.waitForOutput('Ready to accept connections', 10_000)
+  return { port: chosen, url: `redis://127.0.0.1:${chosen}`, stop: () => server.stop('SIGTERM') }
+}
