@@ -1,6 +1,6 @@
 // The database itself keeps the data honest: whatever code path writes, these rules hold.
 import { eq, sql } from 'drizzle-orm'
-import postgres from 'postgres'
+import type postgres from 'postgres'
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest'
 import { closeDb, createDb } from '#db/client.ts'
 import { migrateDatabase } from '#db/migrate.ts'
@@ -228,14 +228,12 @@ describe('constraints', () => {
   test('deleting an action that has signatures is refused', async () => {
     const action = await createAction(t.db)
     const supporter = await createSupporter(t.db)
-    await t.db
-      .insert(signatures)
-      .values({
-        actionId: action.id,
-        supporterId: supporter.id,
-        country: 'ES',
-        consentAt: new Date(),
-      })
+    await t.db.insert(signatures).values({
+      actionId: action.id,
+      supporterId: supporter.id,
+      country: 'ES',
+      consentAt: new Date(),
+    })
     expect(
       await violatedConstraint(() => t.db.delete(actions).where(eq(actions.id, action.id))),
     ).toBe('signatures_action_id_actions_id_fk')

@@ -53,14 +53,12 @@ describe('confirmed-signature counters', () => {
       })
     }
     const pending = await createSupporter(t.db)
-    await t.db
-      .insert(signatures)
-      .values({
-        actionId: action.id,
-        supporterId: pending.id,
-        country: 'ES',
-        consentAt: new Date(),
-      })
+    await t.db.insert(signatures).values({
+      actionId: action.id,
+      supporterId: pending.id,
+      country: 'ES',
+      consentAt: new Date(),
+    })
     await addConfirmedSignatures(t.db, action.id, 41)
 
     expect(await recountConfirmedSignatures(t.db, action.id)).toEqual({ before: 41, after: 3 })

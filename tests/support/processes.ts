@@ -40,8 +40,16 @@ export type RunningProcess = {
   stop: (signal?: NodeJS.Signals) => Promise<number | null>
 }
 
-export function startProcess(command: string, args: string[], env: NodeJS.ProcessEnv) {
-  const child = spawn(command, args, { cwd: projectRoot, env, stdio: ['ignore', 'pipe', 'pipe'] })
+export function startProcess(
+  command: string,
+  args: string[],
+  env: Record<string, string | undefined>,
+) {
+  const child = spawn(command, args, {
+    cwd: projectRoot,
+    env: env as NodeJS.ProcessEnv,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
   let output = ''
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()))
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()))
