@@ -480,6 +480,24 @@ export const suppressions = pgTable('suppressions', {
   createdAt: createdAt(),
 })
 
+/**
+ * Fixed-window counters for rate limits (per IP hash, per address, per signature). Kept in
+ * PostgreSQL so a Redis outage never blocks signing; old windows are deleted by maintenance.
+ */
+export const rateLimitHits = pgTable(
+  'rate_limit_hits',
+  {
+    bucket: text('bucket').notNull(),
+    key: text('key').notNull(),
+    windowStart: tstz('window_start').notNull(),
+    hits: integer('hits').notNull().default(1),
+  },
+  (t) => [
+    primaryKey({ columns: [t.bucket, t.key, t.windowStart] }),
+    index('rate_limit_hits_window_idx').on(t.windowStart),
+  ],
+)
+
 /** Who did what to which record, with the values before and after. */
 export const auditLog = pgTable(
   'audit_log',

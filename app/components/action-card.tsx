@@ -1,3 +1,4 @@
+import { countryName } from '#app/utils/countries.ts'
 import { formatDate } from '#app/utils/i18n.ts'
 import { useTranslation } from '#app/utils/i18n-react.tsx'
 
@@ -14,15 +15,10 @@ export type ActionCardData = {
   signatureGoal: number
   confirmedCount: number
   paused: boolean
+  // Only lists that include closed actions set this; the card then says when and how it ended.
+  closed?: { on: string; outcome: string | null } | null
 }
 
-export function countryName(locale: string, code: string) {
-  try {
-    return new Intl.DisplayNames([locale], { type: 'region' }).of(code) ?? code
-  } catch {
-    return code
-  }
-}
 
 /** One urgent action in a list: who is at risk, where, the deadline and the count. */
 export function ActionCard({ action }: { action: ActionCardData }) {
@@ -47,11 +43,20 @@ export function ActionCard({ action }: { action: ActionCardData }) {
         </ul>
       ) : null}
       {action.paused ? <p className="notice-paused">{t('action.paused')}</p> : null}
-      <p className="meta">
-        {action.deadline
-          ? t('action.deadline', { date: formatDate(locale, action.deadline) })
-          : t('action.noDeadline')}
-      </p>
+      {action.closed ? (
+        <p className="notice-closed">
+          {t('actionList.card.closed', { date: formatDate(locale, action.closed.on) })}
+          {action.closed.outcome
+            ? ` · ${t(`actionList.card.outcome.${action.closed.outcome}` as Parameters<typeof t>[0])}`
+            : null}
+        </p>
+      ) : (
+        <p className="meta">
+          {action.deadline
+            ? t('action.deadline', { date: formatDate(locale, action.deadline) })
+            : t('action.noDeadline')}
+        </p>
+      )}
       <p className="count">
         {t('action.signatures', { count: action.confirmedCount, goal: action.signatureGoal })}
       </p>

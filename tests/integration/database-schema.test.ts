@@ -55,6 +55,7 @@ describe('migrations', () => {
         'follows',
         'letter_templates',
         'letters',
+        'rate_limit_hits',
         'signature_counter_shards',
         'signatures',
         'staff_password_tokens',
