@@ -19,7 +19,6 @@ export type ActionCardData = {
   closed?: { on: string; outcome: string | null } | null
 }
 
-
 /** One urgent action in a list: who is at risk, where, the deadline and the count. */
 export function ActionCard({ action }: { action: ActionCardData }) {
   const { t, locale } = useTranslation()

@@ -1,5 +1,5 @@
 import type { MetaFunction } from '@remix-run/node'
-import { useLoaderData } from '@remix-run/react'
+import { Link, useLoaderData } from '@remix-run/react'
 import { ActionCard } from '#app/components/action-card.tsx'
 import { getActiveActionCards } from '#app/models/action.server.ts'
 import { createTranslator, defaultLocale } from '#app/utils/i18n.ts'
@@ -36,6 +36,9 @@ export default function HomePage() {
           ))}
         </ul>
       )}
+      <p>
+        <Link to="/actions">{t('actionList.seeAll')}</Link>
+      </p>
     </>
   )
 }
