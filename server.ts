@@ -47,6 +47,19 @@ app.use((req, res, next) => {
   next()
 })
 
+// Browsers send Origin with every cross-site POST: refuse state changes from other sites. Requests
+// without Origin (mail clients' one-click unsubscribe, server-to-server calls) carry no cookies
+// of ours to abuse.
+const appOrigin = new URL(env.APP_URL).origin
+app.use((req, res, next) => {
+  const origin = req.get('origin')
+  if (req.method !== 'GET' && req.method !== 'HEAD' && origin && origin !== appOrigin) {
+    res.status(403).type('text/plain').send('Cross-site request refused.')
+    return
+  }
+  next()
+})
+
 app.all(
   '*',
   createRequestHandler({

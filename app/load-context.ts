@@ -8,3 +8,10 @@ declare module '@remix-run/node' {
     clientIp: string
   }
 }
+
+declare module '@remix-run/server-runtime' {
+  // Types for loaders and actions follow single fetch (enabled in remix.config.js).
+  interface Future {
+    v3_singleFetch: true
+  }
+}

@@ -333,6 +333,8 @@ export const signatures = pgTable(
     country: text('country').notNull(),
     personalMessage: text('personal_message'),
     consentAt: tstz('consent_at').notNull(),
+    // Asked, when signing, for news of other actions: recorded on the supporter once confirmed.
+    wantsNews: boolean('wants_news').notNull().default(false),
     // HMAC of the client IP: enough to spot abuse, useless for identifying a person.
     ipHash: text('ip_hash'),
     confirmedAt: tstz('confirmed_at'),

@@ -2,7 +2,13 @@ import type { ReactElement } from 'react'
 import type { z } from 'zod'
 import type { Locale, Translate } from '#app/utils/i18n.ts'
 
-export type EmailContext<P> = { params: P; t: Translate; locale: Locale }
+export type EmailContext<P> = {
+  params: P
+  t: Translate
+  locale: Locale
+  // Where this recipient can stop receiving mail; set for every message to a supporter.
+  unsubscribeUrl?: string
+}
 
 /**
  * One email template: its parameters (validated when a message is written to the outbox and again
@@ -11,13 +17,11 @@ export type EmailContext<P> = { params: P; t: Translate; locale: Locale }
  */
 export type EmailDefinition<S extends z.ZodType = z.ZodType> = {
   name: string
-  // Transactional mail (a confirmation someone just asked for) carries no unsubscribe headers.
+  // Transactional mail (a confirmation someone just asked for) is sent even after an unsubscribe.
   transactional: boolean
   params: S
   subject: (ctx: EmailContext<z.output<S>>) => string
   body: (ctx: EmailContext<z.output<S>> & { subject: string }) => ReactElement
-  // Where a non-transactional message can be unsubscribed from (RFC 8058 one-click).
-  unsubscribeUrl?: (ctx: EmailContext<z.output<S>>) => string
 }
 
 export function defineEmail<S extends z.ZodType>(definition: EmailDefinition<S>) {

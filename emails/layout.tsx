@@ -21,11 +21,13 @@ export function EmailLayout({
   t,
   lang,
   title,
+  unsubscribeUrl,
   children,
 }: {
   t: Translate
   lang: string
   title: string
+  unsubscribeUrl?: string
   children: ReactNode
 }) {
   return (
@@ -41,6 +43,11 @@ export function EmailLayout({
           {children}
           <hr />
           <p style={styles.footer}>{t('email.footer.why')}</p>
+          {unsubscribeUrl ? (
+            <p style={styles.footer}>
+              <a href={unsubscribeUrl}>{t('email.footer.unsubscribe')}</a>
+            </p>
+          ) : null}
         </div>
       </body>
     </html>

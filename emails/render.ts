@@ -20,12 +20,16 @@ export function getEmailTemplate(name: string) {
 }
 
 /** Renders a template to HTML and plain text from the same React body. */
-export function renderEmail(name: string, rawParams: unknown, localeTag?: string): RenderedEmail {
+export function renderEmail(
+  name: string,
+  rawParams: unknown,
+  { locale: localeTag, unsubscribeUrl }: { locale?: string; unsubscribeUrl?: string } = {},
+): RenderedEmail {
   const template = getEmailTemplate(name)
   const params = template.params.parse(rawParams)
   const locale = isLocale(localeTag) ? localeTag : defaultLocale
   const t = createTranslator(locale)
-  const ctx = { params, t, locale }
+  const ctx = { params, t, locale, unsubscribeUrl }
   const subject = template.subject(ctx)
   const html = `<!doctype html>${renderToStaticMarkup(template.body({ ...ctx, subject }))}`
   const text = convert(html, {
@@ -40,6 +44,6 @@ export function renderEmail(name: string, rawParams: unknown, localeTag?: string
     html,
     text,
     transactional: template.transactional,
-    unsubscribeUrl: template.unsubscribeUrl?.(ctx),
+    unsubscribeUrl,
   }
 }

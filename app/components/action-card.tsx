@@ -1,3 +1,4 @@
+import { Link } from '@remix-run/react'
 import { countryName } from '#app/utils/countries.ts'
 import { formatDate } from '#app/utils/i18n.ts'
 import { useTranslation } from '#app/utils/i18n-react.tsx'
@@ -25,7 +26,9 @@ export function ActionCard({ action }: { action: ActionCardData }) {
   const where = [action.location, countryName(locale, action.country)].filter(Boolean).join(', ')
   return (
     <article className="action-card" aria-labelledby={`action-${action.slug}`}>
-      <h3 id={`action-${action.slug}`}>{action.atRiskName}</h3>
+      <h3 id={`action-${action.slug}`}>
+        <Link to={`/actions/${action.slug}`}>{action.atRiskName}</Link>
+      </h3>
       <p className="meta">
         {where}
         {action.reference ? ` · ${t('action.reference', { reference: action.reference })}` : null}

@@ -2,9 +2,12 @@
 // so that each part of the site keeps its words together.
 // Plurals use the suffixes of Intl.PluralRules: `_one`, `_other` (and `_zero`, `_few`, … where needed).
 import { actionList } from './en/action-list.ts'
+import { actionPage } from './en/action-page.ts'
 import { common } from './en/common.ts'
+import { emails } from './en/emails.ts'
+import { supporter } from './en/supporter.ts'
 
-export const en = { ...common, ...actionList } as const
+export const en = { ...common, ...actionList, ...actionPage, ...supporter, ...emails } as const
 
 export type MessageKey = keyof typeof en
 export type Catalogue = Record<MessageKey, string>

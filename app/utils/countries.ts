@@ -1,5 +1,11 @@
-// ISO 3166-1 alpha-2 codes (from a maintained list) with names in the reader's language.
+// ISO 3166-1 alpha-2 codes and their names, from a maintained list (i18n-iso-countries). Names
+// come from the package's data, not from Intl: the server's and the browser's ICU versions name
+// some countries differently, and a page must hydrate to exactly what the server rendered.
 import countries from 'i18n-iso-countries'
+import enNames from 'i18n-iso-countries/langs/en.json'
+
+countries.registerLocale(enNames)
+const registered = new Set(['en'])
 
 export const countryCodes: readonly string[] = Object.keys(countries.getAlpha2Codes()).sort()
 const known = new Set(countryCodes)
@@ -9,11 +15,8 @@ export function isCountryCode(value: unknown): value is string {
 }
 
 export function countryName(locale: string, code: string) {
-  try {
-    return new Intl.DisplayNames([locale], { type: 'region' }).of(code) ?? code
-  } catch {
-    return code
-  }
+  const language = registered.has(locale) ? locale : 'en'
+  return countries.getName(code, language) ?? code
 }
 
 /** Every country, sorted by its name in the given language, for a select. */

@@ -19,3 +19,8 @@ export function derivedKey(purpose: string) {
 export function hashIp(ip: string) {
   return crypto.createHmac('sha256', derivedKey('ip-hash')).update(ip).digest('base64url')
 }
+
+/** A keyed hash of an email address, for rate-limit keys: no plain address is ever stored there. */
+export function hashForRateLimit(value: string) {
+  return crypto.createHmac('sha256', derivedKey('rate-limit')).update(value).digest('base64url')
+}

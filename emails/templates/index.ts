@@ -1,9 +1,19 @@
 import type { EmailDefinition } from '../define.ts'
+import { actionUpdate } from './action-update.tsx'
+import { followConfirmation } from './follow-confirmation.tsx'
+import { myDataLink } from './my-data-link.tsx'
+import { signatureAlreadyConfirmed } from './signature-already-confirmed.tsx'
 import { signatureConfirmation } from './signature-confirmation.tsx'
 
-/** Every email the platform can send, by the name stored in an outbox row. */
-export const emailTemplates = {
-  [signatureConfirmation.name]: signatureConfirmation,
-} as Record<string, EmailDefinition>
+const all = [
+  signatureConfirmation,
+  signatureAlreadyConfirmed,
+  followConfirmation,
+  myDataLink,
+  actionUpdate,
+] as EmailDefinition[]
 
-export type EmailTemplateName = typeof signatureConfirmation.name
+/** Every email the platform can send, by the name stored in an outbox row. */
+export const emailTemplates: Record<string, EmailDefinition> = Object.fromEntries(
+  all.map((template) => [template.name, template]),
+)

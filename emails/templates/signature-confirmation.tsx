@@ -13,8 +13,8 @@ export const signatureConfirmation = defineEmail({
     confirmUrl: z.url({ protocol: /^https?$/ }),
   }),
   subject: ({ params, t }) => t('email.confirm.subject', { actionTitle: params.actionTitle }),
-  body: ({ params, t, locale, subject }) => (
-    <EmailLayout t={t} lang={locale} title={subject}>
+  body: ({ params, t, locale, subject, unsubscribeUrl }) => (
+    <EmailLayout t={t} lang={locale} title={subject} unsubscribeUrl={unsubscribeUrl}>
       <p>{t('email.confirm.greeting', { firstName: params.firstName })}</p>
       <p>{t('email.confirm.body', { atRiskName: params.atRiskName })}</p>
       <EmailButton href={params.confirmUrl}>{t('email.confirm.button')}</EmailButton>

@@ -1,8 +1,9 @@
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq'
-import { eq } from 'drizzle-orm'
+import { and, eq } from 'drizzle-orm'
 import { canonicalEmail } from '#app/utils/email-address.ts'
+import { createLinkToken } from '#app/utils/tokens.server.ts'
 import type { Database } from '#db/client.ts'
-import { supporters, suppressions } from '#db/schema.ts'
+import { follows, supporters, suppressions, type OutboxMessage } from '#db/schema.ts'
 import { renderEmail } from '#emails/render.ts'
 import { toMailMessage, type MailTransport } from '#emails/transport.ts'
 import {
@@ -46,6 +47,23 @@ function isPermanentMessageFailure(error: SmtpError) {
   return error.responseCode !== undefined && error.responseCode >= 500
 }
 
+/** Whether a supporter has stopped this kind of mail: everything, or this case's updates. */
+async function unsubscribedFrom(
+  db: Database,
+  message: OutboxMessage,
+  supporter: { unsubscribedAllAt: Date | null } | undefined,
+) {
+  if (!supporter || supporter.unsubscribedAllAt) return true
+  if (!message.actionId) return false
+  const [follow] = await db
+    .select({ status: follows.status })
+    .from(follows)
+    .where(
+      and(eq(follows.supporterId, message.supporterId!), eq(follows.actionId, message.actionId)),
+    )
+  return follow?.status !== 'active'
+}
+
 /**
  * Sends one outbox row. Delivery through BullMQ is at least once, so the row is claimed with a
  * conditional update first; a second delivery of the same job finds it claimed or sent and stops.
@@ -74,21 +92,28 @@ export function createEmailDeliveryProcessor(deps: EmailDeliveryDeps) {
       return { skipped: 'suppressed' }
     }
     let locale: string | undefined
+    let unsubscribeUrl: string | undefined
     if (message.supporterId) {
       const [supporter] = await db
         .select({ locale: supporters.locale, unsubscribedAllAt: supporters.unsubscribedAllAt })
         .from(supporters)
         .where(eq(supporters.id, message.supporterId))
       locale = supporter?.locale
-      if (supporter?.unsubscribedAllAt && !message.transactional) {
+      // Checked now, at send time: someone who unsubscribed a second ago gets nothing.
+      if (!message.transactional && (await unsubscribedFrom(db, message, supporter))) {
         await markOutboxFinished(db, outboxId, 'cancelled', 'suppressed: unsubscribed')
         return { skipped: 'unsubscribed' }
       }
+      const token = await createLinkToken('unsubscribe', {
+        sup: message.supporterId,
+        act: message.actionId,
+      })
+      unsubscribeUrl = `${deps.appUrl}/unsubscribe/${token}`
     }
 
     let rendered
     try {
-      rendered = renderEmail(message.template, message.payload, locale)
+      rendered = renderEmail(message.template, message.payload, { locale, unsubscribeUrl })
     } catch (error) {
       await markOutboxFinished(db, outboxId, 'failed', `render: ${(error as Error).message}`)
       throw new UnrecoverableError('render failed')

@@ -15,7 +15,7 @@ import {
   type RunningProcess,
 } from '#tests/support/processes.ts'
 import { dumpRedisPrefix } from '#tests/support/redis-contents.ts'
-import { startSmtpCapture, type SmtpCapture } from '#tests/support/smtp.ts'
+import { rawHeader, startSmtpCapture, type SmtpCapture } from '#tests/support/smtp.ts'
 
 let t: TestDatabase
 let smtp: SmtpCapture
@@ -107,8 +107,11 @@ describe('outbox delivery by the worker', () => {
     expect(mail.text).toContain('Dear Ximena,')
     expect(mail.text).toContain('https://vigil.test/confirm/headers')
     expect(mail.html).toContain('href="https://vigil.test/confirm/headers"')
-    // A confirmation someone just asked for is transactional: no unsubscribe headers.
-    expect(mail.headers.has('list-unsubscribe')).toBe(false)
+    // Every email to a supporter can be stopped with one click (RFC 8058).
+    const unsubscribeUrl = rawHeader(mail, 'List-Unsubscribe')?.match(/^<(https:[^>]+)>$/)?.[1]
+    expect(unsubscribeUrl).toMatch(/^https:\/\/vigil\.test\/unsubscribe\/[\w-]+\.[\w-]+\.[\w-]+$/)
+    expect(rawHeader(mail, 'List-Unsubscribe-Post')).toBe('List-Unsubscribe=One-Click')
+    expect(mail.text).toContain(unsubscribeUrl)
     const row = await outboxRow(outboxId)
     expect(row).toMatchObject({ status: 'sent', attempts: 1, lastError: null })
   })

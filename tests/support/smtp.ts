@@ -80,3 +80,12 @@ export async function startSmtpCapture() {
 }
 
 export type SmtpCapture = Awaited<ReturnType<typeof startSmtpCapture>>
+
+/** A header exactly as sent (unfolded), since mailparser regroups some (List-*) headers. */
+export function rawHeader(mail: CapturedMail, name: string) {
+  const line = mail.headerLines.find((header) => header.key === name.toLowerCase())
+  return line?.line
+    .slice(line.line.indexOf(':') + 1)
+    .replace(/\r?\n\s+/g, ' ')
+    .trim()
+}

@@ -44,13 +44,4 @@ export const common = {
   'devMail.plainText': 'Plain text',
   'devMail.html': 'HTML version',
   'devMail.headers': 'Headers',
-  'email.footer.why':
-    'You are receiving this email because you took action with Vigil. Vigil never shares your address.',
-  'email.confirm.subject': 'Please confirm your signature: {{actionTitle}}',
-  'email.confirm.greeting': 'Dear {{firstName}},',
-  'email.confirm.body':
-    'Thank you for standing with {{atRiskName}}. Your signature counts only once you confirm it, so that nobody can sign in your name.',
-  'email.confirm.button': 'Confirm my signature',
-  'email.confirm.expiry':
-    'This link works for 7 days. If you did not sign, ignore this email and nothing will happen.',
 } as const

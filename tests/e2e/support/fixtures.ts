@@ -14,5 +14,25 @@ export async function axeViolations(page: Page) {
   }))
 }
 
-export const test = base
+/**
+ * Every test fails if the page logs an error or throws: a hydration mismatch, a CSP violation or a
+ * script error is a bug even when the page looks right. (Responses with an error status, which
+ * some tests ask for on purpose, are not script errors and are let through.)
+ */
+export const test = base.extend<{ pageErrors: string[] }>({
+  pageErrors: [
+    async ({ page }, use) => {
+      const errors: string[] = []
+      page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`))
+      page.on('console', (message) => {
+        if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) {
+          errors.push(`console: ${message.text()}`)
+        }
+      })
+      await use(errors)
+      expect(errors, 'errors in the browser').toEqual([])
+    },
+    { auto: true },
+  ],
+})
 export { expect }

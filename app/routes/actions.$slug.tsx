@@ -1,0 +1,474 @@
+import {
+  data,
+  redirect,
+  type ActionFunctionArgs,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+} from '@remix-run/node'
+import { Form, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
+import { z } from 'zod'
+import { CheckboxField, ErrorSummary, Field } from '#app/components/forms.tsx'
+import { ShareLinks } from '#app/components/share-links.tsx'
+import { getActionPage, type ActionPageData } from '#app/models/action-page.server.ts'
+import { followAction } from '#app/models/follow.server.ts'
+import { signAction } from '#app/models/signature.server.ts'
+import {
+  FollowSchema,
+  HONEYPOT_FIELD,
+  parseForm,
+  SignSchema,
+  type FieldErrors,
+} from '#app/schemas/supporter-forms.ts'
+import { countryName, countryOptions } from '#app/utils/countries.ts'
+import { hashIp } from '#app/utils/crypto.server.ts'
+import { createTranslator, formatDate, negotiateLocale } from '#app/utils/i18n.ts'
+import { useTranslation } from '#app/utils/i18n-react.tsx'
+import { fillLetter } from '#app/utils/letter-template.ts'
+import { tooManyRequests } from '#app/utils/responses.server.ts'
+import { RateLimitedError } from '#app/utils/rate-limit.server.ts'
+
+export const SlugSchema = z
+  .string()
+  .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/)
+  .max(120)
+
+export async function loader({ params }: LoaderFunctionArgs) {
+  const slug = SlugSchema.safeParse(params.slug)
+  const action = slug.success ? await getActionPage(slug.data) : null
+  if (!action) throw new Response('Not found', { status: 404 })
+  return { action }
+}
+
+export const meta: MetaFunction<typeof loader> = ({ data: loaderData }) => {
+  const t = createTranslator('en')
+  const action = loaderData?.action
+  if (!action) return [{ title: t('error.notFound.title') }]
+  const title = t('actionPage.metaTitle', { title: action.title })
+  return [
+    { title },
+    { name: 'description', content: action.summary },
+    { tagName: 'link', rel: 'canonical', href: action.url },
+    { property: 'og:type', content: 'article' },
+    { property: 'og:site_name', content: t('site.name') },
+    { property: 'og:title', content: action.title },
+    { property: 'og:description', content: action.summary },
+    { property: 'og:url', content: action.url },
+    { name: 'twitter:card', content: 'summary' },
+    { name: 'twitter:title', content: action.title },
+    { name: 'twitter:description', content: action.summary },
+  ]
+}
+
+type ActionResult = {
+  intent: 'sign' | 'follow'
+  errors: FieldErrors
+  values: Record<string, string>
+}
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const slug = SlugSchema.safeParse(params.slug)
+  if (!slug.success) throw new Response('Not found', { status: 404 })
+  const formData = await request.formData()
+  const intent = formData.get('intent') === 'follow' ? 'follow' : 'sign'
+  // The form posts to #sign (so a page without JavaScript reopens at the form); the fragment
+  // here replaces it, or the browser would carry it over to the next page.
+  const checkEmail = `/actions/${slug.data}/check-email${intent === 'follow' ? '?follow=1' : ''}#main`
+  // A bot filled the field people never see: answer as if it worked, store nothing.
+  if (formData.get(HONEYPOT_FIELD)) return redirect(checkEmail, 303)
+  const locale = negotiateLocale(request.headers.get('accept-language'))
+  const ipHash = hashIp(context.clientIp)
+
+  try {
+    if (intent === 'follow') {
+      const parsed = parseForm(FollowSchema, formData)
+      if (!parsed.ok)
+        return data<ActionResult>({ intent, errors: parsed.errors, values: parsed.values }, 400)
+      const result = await followAction({
+        slug: slug.data,
+        email: parsed.data.email,
+        ipHash,
+        locale,
+      })
+      if (result.status === 'not-open') throw new Response('Not found', { status: 404 })
+      return redirect(checkEmail, 303)
+    }
+    const parsed = parseForm(SignSchema, formData)
+    if (!parsed.ok)
+      return data<ActionResult>({ intent, errors: parsed.errors, values: parsed.values }, 400)
+    const result = await signAction({ slug: slug.data, input: parsed.data, ipHash, locale })
+    if (result.status === 'not-open') {
+      const values = Object.fromEntries(
+        [...formData].filter(([, v]) => typeof v === 'string'),
+      ) as Record<string, string>
+      return data<ActionResult>({ intent, errors: { form: ['form.error.notOpen'] }, values }, 409)
+    }
+    return redirect(checkEmail, 303)
+  } catch (error) {
+    if (error instanceof RateLimitedError) throw tooManyRequests(error.retryAfterSeconds)
+    throw error
+  }
+}
+
+export default function ActionPage() {
+  const { action } = useLoaderData<typeof loader>()
+  const result = useActionData<typeof action>() as ActionResult | undefined
+  const { t, locale } = useTranslation()
+  const where = [action.location, countryName(locale, action.country)].filter(Boolean).join(', ')
+  return (
+    <article className="action-page">
+      <header className="action-header">
+        {action.reference ? <p className="reference">{action.reference}</p> : null}
+        <h1>{action.title}</h1>
+        <dl className="at-risk">
+          <dt>{t('actionPage.atRisk')}</dt>
+          <dd>{action.atRiskName}</dd>
+          <dt>{t('actionPage.where')}</dt>
+          <dd>{where}</dd>
+        </dl>
+        <p className="lead">{action.summary}</p>
+        {action.signable ? (
+          <p>
+            <a className="button-link" href="#sign">
+              {t('actionPage.signNowLink')}
+            </a>
+          </p>
+        ) : null}
+      </header>
+
+      <StatusNotice action={action} />
+      <Progress action={action} />
+
+      <section aria-labelledby="story-heading">
+        <h2 id="story-heading">{t('actionPage.storyHeading')}</h2>
+        {action.atRiskDescription ? <p>{action.atRiskDescription}</p> : null}
+        <div className="prose" dangerouslySetInnerHTML={{ __html: action.storyHtml }} />
+      </section>
+
+      <section aria-labelledby="demands-heading">
+        <h2 id="demands-heading">{t('actionPage.demandsHeading')}</h2>
+        <ol className="demands">
+          {action.demands.map((demand) => (
+            <li key={demand}>{demand}</li>
+          ))}
+        </ol>
+      </section>
+
+      {action.letter ? <LetterPreview action={action} /> : null}
+
+      {action.signable ? (
+        <SignForm result={result?.intent === 'sign' ? result : undefined} />
+      ) : null}
+
+      <Timeline action={action} />
+      <Authorities action={action} />
+
+      {action.backgroundHtml ? (
+        <section aria-labelledby="background-heading">
+          <h2 id="background-heading">{t('actionPage.backgroundHeading')}</h2>
+          <div className="prose" dangerouslySetInnerHTML={{ __html: action.backgroundHtml }} />
+        </section>
+      ) : null}
+
+      {action.status === 'active' ? (
+        <FollowForm result={result?.intent === 'follow' ? result : undefined} />
+      ) : null}
+      <ShareLinks url={action.url} atRiskName={action.atRiskName} title={action.title} />
+    </article>
+  )
+}
+
+function StatusNotice({ action }: { action: ActionPageData }) {
+  const { t } = useTranslation()
+  if (action.status === 'closed') {
+    return (
+      <section className="notice notice-closed" aria-labelledby="closed-heading">
+        <h2 id="closed-heading">{t('actionPage.closedHeading')}</h2>
+        {action.outcome ? (
+          <p className="outcome">
+            <strong>{t(`actionPage.outcome.${action.outcome}`)}</strong>
+          </p>
+        ) : null}
+        {action.outcomeNote ? <p>{action.outcomeNote}</p> : null}
+        <p>{t('actionPage.closedBody')}</p>
+      </section>
+    )
+  }
+  if (action.paused) {
+    return (
+      <section className="notice notice-paused" aria-labelledby="paused-heading">
+        <h2 id="paused-heading">{t('actionPage.pausedHeading')}</h2>
+        <p>{t('actionPage.pausedBody')}</p>
+      </section>
+    )
+  }
+  return null
+}
+
+function Progress({ action }: { action: ActionPageData }) {
+  const { t, locale } = useTranslation()
+  return (
+    <section className="progress" aria-labelledby="count-heading">
+      <h2 id="count-heading" className="visually-hidden">
+        {t('actionPage.countHeading')}
+      </h2>
+      <p className="count" data-testid="signature-count">
+        {t('action.signatures', { count: action.confirmedCount, goal: action.signatureGoal })}
+      </p>
+      <progress
+        max={action.signatureGoal}
+        value={Math.min(action.confirmedCount, action.signatureGoal)}
+        aria-label={t('action.progressLabel')}
+      />
+      <p className="deadline">
+        {action.deadline
+          ? t('action.deadline', { date: formatDate(locale, action.deadline) })
+          : t('action.noDeadline')}
+        {action.deadlinePassed && action.status === 'active'
+          ? ` ${t('actionPage.deadlinePassed')}`
+          : null}
+      </p>
+    </section>
+  )
+}
+
+function LetterPreview({ action }: { action: ActionPageData }) {
+  const { t } = useTranslation()
+  const target =
+    action.authorities.find((authority) => authority.role === 'target') ?? action.authorities[0]
+  const body = fillLetter(action.letter!.body, {
+    'supporter.firstName': t('actionPage.letterSample.firstName'),
+    'supporter.lastName': t('actionPage.letterSample.lastName'),
+    'supporter.fullName': `${t('actionPage.letterSample.firstName')} ${t('actionPage.letterSample.lastName')}`,
+    'supporter.country': t('actionPage.letterSample.country'),
+    'supporter.message': t('actionPage.letterSample.message'),
+    'authority.name': target?.name ?? '',
+    'authority.title': target?.title ?? '',
+    'authority.salutation': target?.salutation ?? '',
+    'action.reference': action.reference ?? '',
+    'action.atRiskName': action.atRiskName,
+  })
+  return (
+    <section aria-labelledby="letter-heading">
+      <h2 id="letter-heading">{t('actionPage.letterHeading')}</h2>
+      <p>{t('actionPage.letterIntro')}</p>
+      <div className="letter-preview">
+        <p className="letter-subject">
+          <strong>{action.letter!.subject}</strong>
+        </p>
+        <p className="letter-body">{body}</p>
+      </div>
+    </section>
+  )
+}
+
+function SignForm({ result }: { result: ActionResult | undefined }) {
+  const { t, locale } = useTranslation()
+  const navigation = useNavigation()
+  const errors = result?.errors
+  const values = result?.values ?? {}
+  const labels = {
+    firstName: t('sign.firstName'),
+    lastName: t('sign.lastName'),
+    email: t('sign.email'),
+    country: t('sign.country'),
+    message: t('sign.message'),
+    consent: t('sign.consent'),
+  }
+  return (
+    <section id="sign" className="sign" aria-labelledby="sign-heading">
+      <h2 id="sign-heading">{t('sign.heading')}</h2>
+      <p>{t('sign.intro')}</p>
+      {/* Re-mounted per submission, so the fields show what was sent back. */}
+      <Form method="post" noValidate key={JSON.stringify(values)} action="#sign">
+        <ErrorSummary errors={errors} labels={labels} />
+        <input type="hidden" name="intent" value="sign" />
+        <Field name="firstName" label={labels.firstName} errors={errors?.firstName}>
+          {(props) => (
+            <input
+              {...props}
+              type="text"
+              autoComplete="given-name"
+              maxLength={100}
+              defaultValue={values.firstName}
+              required
+            />
+          )}
+        </Field>
+        <Field name="lastName" label={labels.lastName} errors={errors?.lastName}>
+          {(props) => (
+            <input
+              {...props}
+              type="text"
+              autoComplete="family-name"
+              maxLength={100}
+              defaultValue={values.lastName}
+              required
+            />
+          )}
+        </Field>
+        <Field name="email" label={labels.email} hint={t('sign.emailHint')} errors={errors?.email}>
+          {(props) => (
+            <input
+              {...props}
+              type="email"
+              autoComplete="email"
+              inputMode="email"
+              maxLength={254}
+              defaultValue={values.email}
+              required
+            />
+          )}
+        </Field>
+        <Field name="country" label={labels.country} errors={errors?.country}>
+          {(props) => (
+            <select {...props} autoComplete="country" defaultValue={values.country ?? ''} required>
+              <option value="">{t('sign.countryPlaceholder')}</option>
+              {countryOptions(locale).map((country) => (
+                <option key={country.code} value={country.code}>
+                  {country.name}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <Field
+          name="message"
+          label={labels.message}
+          hint={t('sign.messageHint')}
+          errors={errors?.message}
+        >
+          {(props) => (
+            <textarea {...props} rows={4} maxLength={1000} defaultValue={values.message} />
+          )}
+        </Field>
+        <div className="honeypot" aria-hidden="true">
+          <label htmlFor={`field-${HONEYPOT_FIELD}`}>{t('sign.honeypot')}</label>
+          <input
+            id={`field-${HONEYPOT_FIELD}`}
+            type="text"
+            name={HONEYPOT_FIELD}
+            tabIndex={-1}
+            autoComplete="off"
+          />
+        </div>
+        <CheckboxField
+          name="consent"
+          label={labels.consent}
+          errors={errors?.consent}
+          defaultChecked={values.consent === 'on'}
+        />
+        <CheckboxField
+          name="follow"
+          label={t('sign.follow')}
+          defaultChecked={values.follow === 'on'}
+        />
+        <CheckboxField name="news" label={t('sign.news')} defaultChecked={values.news === 'on'} />
+        <button type="submit" disabled={navigation.state === 'submitting'}>
+          {t('sign.submit')}
+        </button>
+        <p className="field-hint">
+          {t('sign.privacy')} <a href="/my-data">{t('sign.myDataLink')}</a>
+        </p>
+      </Form>
+    </section>
+  )
+}
+
+function FollowForm({ result }: { result: ActionResult | undefined }) {
+  const { t } = useTranslation()
+  const errors = result?.errors
+  const values = result?.values ?? {}
+  return (
+    <section id="follow" className="follow" aria-labelledby="follow-heading">
+      <h2 id="follow-heading">{t('follow.heading')}</h2>
+      <p>{t('follow.intro')}</p>
+      <Form method="post" noValidate key={JSON.stringify(values)} action="#follow">
+        <ErrorSummary
+          errors={errors}
+          labels={{ email: t('follow.email'), consent: t('follow.consent') }}
+          idPrefix="follow-"
+        />
+        <input type="hidden" name="intent" value="follow" />
+        <Field name="email" idPrefix="follow-" label={t('follow.email')} errors={errors?.email}>
+          {(props) => (
+            <input
+              {...props}
+              type="email"
+              autoComplete="email"
+              maxLength={254}
+              defaultValue={values.email}
+              required
+            />
+          )}
+        </Field>
+        <CheckboxField
+          name="consent"
+          idPrefix="follow-"
+          label={t('follow.consent')}
+          errors={errors?.consent}
+        />
+        <button type="submit">{t('follow.submit')}</button>
+      </Form>
+    </section>
+  )
+}
+
+function Timeline({ action }: { action: ActionPageData }) {
+  const { t, locale } = useTranslation()
+  return (
+    <section aria-labelledby="updates-heading">
+      <h2 id="updates-heading">{t('actionPage.updatesHeading')}</h2>
+      {action.updates.length === 0 ? (
+        <p>{t('actionPage.noUpdates')}</p>
+      ) : (
+        <ol className="timeline" reversed>
+          {[...action.updates].reverse().map((update) => (
+            <li key={update.sequence}>
+              <article aria-labelledby={`update-${update.sequence}`}>
+                <p className="reference">
+                  {t('actionPage.update.label', {
+                    reference: action.reference ?? '',
+                    sequence: update.sequence,
+                  })}
+                  {' · '}
+                  {t('actionPage.update.published', {
+                    date: formatDate(locale, update.publishedAt),
+                  })}
+                </p>
+                <h3 id={`update-${update.sequence}`}>{update.title}</h3>
+                {update.outcome ? (
+                  <p className="outcome">
+                    <strong>{t(`actionPage.outcome.${update.outcome}`)}</strong>
+                  </p>
+                ) : null}
+                <div className="prose" dangerouslySetInnerHTML={{ __html: update.bodyHtml }} />
+              </article>
+            </li>
+          ))}
+        </ol>
+      )}
+    </section>
+  )
+}
+
+function Authorities({ action }: { action: ActionPageData }) {
+  const { t } = useTranslation()
+  return (
+    <section aria-labelledby="authorities-heading">
+      <h2 id="authorities-heading">{t('actionPage.authoritiesHeading')}</h2>
+      <ul className="authorities">
+        {action.authorities.map((authority) => (
+          <li key={`${authority.name}-${authority.title}`}>
+            {authority.role === 'copy' ? (
+              <span className="tag">{t('actionPage.authority.copy')}</span>
+            ) : null}
+            <strong>{authority.name}</strong>, {authority.title}
+            {authority.postalAddress ? <address>{authority.postalAddress}</address> : null}
+          </li>
+        ))}
+      </ul>
+    </section>
+  )
+}
+
+export { ErrorBoundary } from '#app/components/error-boundary.tsx'

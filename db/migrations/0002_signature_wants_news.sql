@@ -1,0 +1,1 @@
+ALTER TABLE "signatures" ADD COLUMN "wants_news" boolean DEFAULT false NOT NULL;
