@@ -2,6 +2,7 @@
 // worker, a one-off script) can store a case, a signature or a message that breaks the rules.
 import { sql } from 'drizzle-orm'
 import {
+  type AnyPgColumn,
   bigint,
   boolean,
   check,
@@ -55,7 +56,15 @@ export const digestPeriod = pgEnum('digest_period', ['hourly', 'daily'])
 export const authorityRole = pgEnum('authority_role', ['target', 'copy'])
 export const signatureStatus = pgEnum('signature_status', ['pending', 'confirmed', 'invalidated'])
 export const followStatus = pgEnum('follow_status', ['pending', 'active', 'unsubscribed'])
-export const letterStatus = pgEnum('letter_status', ['queued', 'sent', 'failed', 'suppressed'])
+// queued: waiting for its turn (throttle, digest period, or a paused action); hand: kept for
+// printing and hand delivery, never emailed.
+export const letterStatus = pgEnum('letter_status', [
+  'queued',
+  'sent',
+  'failed',
+  'suppressed',
+  'hand',
+])
 export const outboxStatus = pgEnum('outbox_status', [
   'pending',
   'sending',
@@ -102,6 +111,8 @@ export const staffSessions = pgTable(
   {
     // SHA-256 of the cookie's token, so a database leak does not hand out live sessions.
     idHash: text('id_hash').primaryKey(),
+    // Per-session secret echoed in every staff form, checked on every state-changing request.
+    csrfToken: text('csrf_token').notNull(),
     staffUserId: uuid('staff_user_id')
       .notNull()
       .references(() => staffUsers.id, { onDelete: 'cascade' }),
@@ -274,6 +285,9 @@ export const actionUpdates = pgTable(
     body: text('body').notNull(),
     outcome: actionOutcome('outcome'),
     publishedAt: tstz('published_at'),
+    // Fan-out to followers: how many were found, and when writing their emails finished.
+    fanoutTotal: integer('fanout_total'),
+    fanoutCompletedAt: tstz('fanout_completed_at'),
     createdById: uuid('created_by_id').references(() => staffUsers.id, { onDelete: 'set null' }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
@@ -427,6 +441,10 @@ export const emailOutbox = pgTable(
     transactional: boolean('transactional').notNull().default(false),
     actionId: uuid('action_id').references(() => actions.id, { onDelete: 'set null' }),
     supporterId: uuid('supporter_id').references(() => supporters.id, { onDelete: 'set null' }),
+    // Set on the emails of an update's fan-out, so the console can show its progress.
+    updateId: uuid('update_id').references((): AnyPgColumn => actionUpdates.id, {
+      onDelete: 'set null',
+    }),
     status: outboxStatus('status').notNull().default('pending'),
     attempts: integer('attempts').notNull().default(0),
     lastError: text('last_error'),
@@ -449,6 +467,7 @@ export const emailOutbox = pgTable(
       .on(t.status, t.availableAt)
       .where(sql`${t.status} in ('pending', 'sending')`),
     index('email_outbox_action_idx').on(t.actionId, t.status),
+    index('email_outbox_update_idx').on(t.updateId, t.status),
   ],
 )
 
@@ -464,13 +483,47 @@ export const letters = pgTable(
       .notNull()
       .references(() => authorities.id, { onDelete: 'cascade' }),
     status: letterStatus('status').notNull().default('queued'),
+    // Individual mode: the email carrying this letter, once scheduled within the throttle.
     outboxId: uuid('outbox_id').references(() => emailOutbox.id, { onDelete: 'set null' }),
+    // Digest mode: the digest this letter went out in.
+    digestId: uuid('digest_id').references((): AnyPgColumn => letterDigests.id, {
+      onDelete: 'set null',
+    }),
+    scheduledAt: tstz('scheduled_at'),
     sentAt: tstz('sent_at'),
     createdAt: createdAt(),
   },
   (t) => [
     unique('letters_signature_authority').on(t.signatureId, t.authorityId),
     index('letters_authority_status_idx').on(t.authorityId, t.status),
+    // The scheduler's scan: letters still waiting, oldest first.
+    index('letters_queued_idx')
+      .on(t.authorityId, t.createdAt)
+      .where(sql`${t.status} = 'queued' and ${t.outboxId} is null and ${t.digestId} is null`),
+  ],
+)
+
+/** Digest mode: one email per authority per period, carrying every letter of the period. */
+export const letterDigests = pgTable(
+  'letter_digests',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    actionId: uuid('action_id')
+      .notNull()
+      .references(() => actions.id, { onDelete: 'cascade' }),
+    authorityId: uuid('authority_id')
+      .notNull()
+      .references(() => authorities.id, { onDelete: 'cascade' }),
+    periodStart: tstz('period_start').notNull(),
+    periodEnd: tstz('period_end').notNull(),
+    letterCount: integer('letter_count').notNull(),
+    outboxId: uuid('outbox_id').references(() => emailOutbox.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    unique('letter_digests_authority_period').on(t.authorityId, t.periodStart),
+    check('letter_digests_period', sql`${t.periodEnd} > ${t.periodStart}`),
+    check('letter_digests_count', sql`${t.letterCount} > 0`),
   ],
 )
 
@@ -530,3 +583,5 @@ export type Supporter = typeof supporters.$inferSelect
 export type Signature = typeof signatures.$inferSelect
 export type OutboxMessage = typeof emailOutbox.$inferSelect
 export type StaffUser = typeof staffUsers.$inferSelect
+export type Letter = typeof letters.$inferSelect
+export type LetterDigest = typeof letterDigests.$inferSelect

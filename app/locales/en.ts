@@ -3,11 +3,21 @@
 // Plurals use the suffixes of Intl.PluralRules: `_one`, `_other` (and `_zero`, `_few`, … where needed).
 import { actionList } from './en/action-list.ts'
 import { actionPage } from './en/action-page.ts'
+import { adminAuth } from './en/admin-auth.ts'
+import { adminConsole } from './en/admin-console.ts'
 import { common } from './en/common.ts'
 import { emails } from './en/emails.ts'
 import { supporter } from './en/supporter.ts'
 
-export const en = { ...common, ...actionList, ...actionPage, ...supporter, ...emails } as const
+export const en = {
+  ...common,
+  ...actionList,
+  ...actionPage,
+  ...supporter,
+  ...emails,
+  ...adminAuth,
+  ...adminConsole,
+} as const
 
 export type MessageKey = keyof typeof en
 export type Catalogue = Record<MessageKey, string>

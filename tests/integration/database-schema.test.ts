@@ -53,6 +53,7 @@ describe('migrations', () => {
         'authorities',
         'email_outbox',
         'follows',
+        'letter_digests',
         'letter_templates',
         'letters',
         'rate_limit_hits',

@@ -1,0 +1,2 @@
+// Staff console strings (admin-auth).
+export const adminAuth = {} as const

@@ -1,0 +1,2 @@
+// Staff console strings (admin-console).
+export const adminConsole = {} as const
