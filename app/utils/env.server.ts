@@ -58,6 +58,19 @@ export const EnvSchema = z.object({
   // Abuse limits on signing, per client IP (hashed) and per address, each in a fixed window.
   RATE_LIMIT_SIGN_PER_IP: z.coerce.number().int().min(1).default(30),
   RATE_LIMIT_SIGN_PER_EMAIL: z.coerce.number().int().min(1).default(10),
+  // Where uploaded photos are kept (re-encoded, under random names).
+  UPLOAD_DIR: z.string().default('.data/uploads'),
+  // Delivery engine: letters per authority address per window (individual mode), the window,
+  // and the digest period length overrides (seconds; tests shorten them).
+  LETTER_THROTTLE_WINDOW_SECONDS: z.coerce.number().int().min(1).default(3600),
+  DIGEST_PERIOD_SECONDS: z.coerce.number().int().min(1).optional(),
+  UPDATE_FANOUT_BATCH: z.coerce.number().int().min(1).max(10_000).default(1000),
+  // Optional DKIM signing of every message.
+  DKIM_DOMAIN: z.string().optional(),
+  DKIM_SELECTOR: z.string().optional(),
+  DKIM_PRIVATE_KEY: z.string().optional(),
+  // Shared secret for the email provider's bounce/complaint webhook (Authorization: Bearer …).
+  EMAIL_WEBHOOK_SECRET: z.string().min(24).optional(),
   // Only set by `npm run dev`: where the local mail catcher keeps what it received.
   DEV_MAIL_DIR: z.string().optional(),
 })
