@@ -287,6 +287,8 @@ export const actionUpdates = pgTable(
     publishedAt: tstz('published_at'),
     // Fan-out to followers: how many were found, and when writing their emails finished.
     fanoutTotal: integer('fanout_total'),
+    // The last follower (by supporter id) whose email has been written: batches resume after it.
+    fanoutCursor: uuid('fanout_cursor'),
     fanoutCompletedAt: tstz('fanout_completed_at'),
     createdById: uuid('created_by_id').references(() => staffUsers.id, { onDelete: 'set null' }),
     createdAt: createdAt(),

@@ -6,6 +6,7 @@ import { and, eq, inArray, lt, sql } from 'drizzle-orm'
 import type { Database, DbOrTx } from '#db/client.ts'
 import { emailOutbox } from '#db/schema.ts'
 import { getEmailTemplate } from '#emails/render.ts'
+import { emailLoaders } from './email-loaders.ts'
 import type { EmailDeliveryJob } from './queues.ts'
 
 export const OUTBOX_CHANNEL = 'vigil_outbox'
@@ -17,7 +18,25 @@ export type NewOutboxMessage = {
   params: unknown
   actionId?: string | null
   supporterId?: string | null
+  updateId?: string | null
   availableAt?: Date
+}
+
+/** Checks a message against its template (or, for id-only payloads, its loader) and builds the row. */
+function outboxRow(message: NewOutboxMessage) {
+  const template = getEmailTemplate(message.template)
+  const schema = emailLoaders[template.name]?.payload ?? template.params
+  return {
+    idempotencyKey: message.idempotencyKey,
+    template: template.name,
+    toAddress: message.to,
+    payload: schema.parse(message.params) as Record<string, unknown>,
+    transactional: template.transactional,
+    actionId: message.actionId ?? null,
+    supporterId: message.supporterId ?? null,
+    updateId: message.updateId ?? null,
+    availableAt: message.availableAt,
+  }
 }
 
 /**
@@ -27,26 +46,33 @@ export type NewOutboxMessage = {
  * the key already existed.
  */
 export async function writeOutboxMessage(tx: DbOrTx, message: NewOutboxMessage) {
-  const template = getEmailTemplate(message.template)
-  const payload = template.params.parse(message.params)
   const [row] = await tx
     .insert(emailOutbox)
-    .values({
-      idempotencyKey: message.idempotencyKey,
-      template: template.name,
-      toAddress: message.to,
-      payload,
-      transactional: template.transactional,
-      actionId: message.actionId ?? null,
-      supporterId: message.supporterId ?? null,
-      availableAt: message.availableAt,
-    })
+    .values(outboxRow(message))
     .onConflictDoNothing({ target: emailOutbox.idempotencyKey })
     .returning({ id: emailOutbox.id })
   // Delivered on commit only, and collapsed to one per transaction: wakes the dispatcher at once.
   if (row) await tx.execute(sql`select pg_notify(${OUTBOX_CHANNEL}, '')`)
   return row?.id ?? null
 }
+
+/** Many messages in one statement (fan-outs, letter scheduling); returns the ids by key. */
+export async function writeOutboxMessages(tx: DbOrTx, messages: NewOutboxMessage[]) {
+  const ids = new Map<string, string>()
+  if (messages.length === 0) return ids
+  const rows = await tx
+    .insert(emailOutbox)
+    .values(messages.map(outboxRow))
+    .onConflictDoNothing({ target: emailOutbox.idempotencyKey })
+    .returning({ id: emailOutbox.id, key: emailOutbox.idempotencyKey })
+  for (const row of rows) ids.set(row.key, row.id)
+  if (rows.length > 0) await tx.execute(sql`select pg_notify(${OUTBOX_CHANNEL}, '')`)
+  return ids
+}
+
+/** Messages that put pressure on a case: held while its action is paused. */
+export const PRESSURE_TEMPLATES = ['authority-letter', 'letter-digest'] as const
+const heldWhilePaused = sql`(${emailOutbox.transactional} = false or ${emailOutbox.template} in ('authority-letter', 'letter-digest'))`
 
 /**
  * Moves due pending rows to the queue, with the row id as the job id, so enqueueing twice is
@@ -68,6 +94,8 @@ export async function dispatchOutbox(
         and(
           eq(emailOutbox.status, 'pending'),
           sql`${emailOutbox.availableAt} <= now()`,
+          // Pressure on a paused case (letters, updates) is held; confirmations still go.
+          sql`not (${heldWhilePaused} and exists (select 1 from actions a where a.id = ${emailOutbox.actionId} and a.paused_at is not null))`,
           sql`(${emailOutbox.enqueuedAt} is null or ${emailOutbox.enqueuedAt} < ${requeueEnqueuedBefore.toISOString()}::timestamptz)`,
         ),
       )
@@ -151,7 +179,7 @@ export async function claimOutboxMessage(
     : { claimed: false, status: 'missing' }
 }
 
-export async function markOutboxSent(db: Database, id: string, smtpMessageId: string | undefined) {
+export async function markOutboxSent(db: DbOrTx, id: string, smtpMessageId: string | undefined) {
   await db
     .update(emailOutbox)
     .set({
@@ -159,6 +187,18 @@ export async function markOutboxSent(db: Database, id: string, smtpMessageId: st
       sentAt: sql`now()`,
       smtpMessageId: smtpMessageId ?? null,
       lastError: null,
+    })
+    .where(and(eq(emailOutbox.id, id), eq(emailOutbox.status, 'sending')))
+}
+
+/** Puts a claimed row back, out of the queue, for the dispatcher to send later (a paused case). */
+export async function releaseOutboxMessage(db: Database, id: string) {
+  await db
+    .update(emailOutbox)
+    .set({
+      status: 'pending',
+      enqueuedAt: null,
+      attempts: sql`greatest(${emailOutbox.attempts} - 1, 0)`,
     })
     .where(and(eq(emailOutbox.id, id), eq(emailOutbox.status, 'sending')))
 }

@@ -6,6 +6,9 @@ import { initEnv, type Env } from '#app/utils/env.server.ts'
 import { closeDb, createDb } from '#db/client.ts'
 import { createMailTransport } from '#emails/transport.ts'
 import { assertNoEviction, createRedis, RedisPolicyError } from './connection.ts'
+import { fanOutPublishedUpdates } from './fanout.ts'
+import { startMaintenance } from './maintenance.ts'
+import { createDueDigests, scheduleIndividualLetters } from './letters.ts'
 import { databaseTimeAgo, dispatchOutbox, OUTBOX_CHANNEL, releaseStaleClaims } from './outbox.ts'
 import { createEmailDeliveryQueue, QUEUE_NAMES, type EmailDeliveryJob } from './queues.ts'
 import { createEmailDeliveryProcessor } from './workers/email-delivery.ts'
@@ -22,6 +25,12 @@ export type WorkerConfig = Pick<
   | 'OUTBOX_CLAIM_TIMEOUT_MS'
   | 'OUTBOX_REQUEUE_AFTER_MS'
   | 'EMAIL_CONCURRENCY'
+  | 'LETTER_THROTTLE_WINDOW_SECONDS'
+  | 'DIGEST_PERIOD_SECONDS'
+  | 'UPDATE_FANOUT_BATCH'
+  | 'DKIM_DOMAIN'
+  | 'DKIM_SELECTOR'
+  | 'DKIM_PRIVATE_KEY'
 >
 
 type Log = (message: string) => void
@@ -43,7 +52,15 @@ export async function startWorkers(config: WorkerConfig, log: Log = console.log)
   log('worker: checking Redis (waits until Redis answers)')
   await assertNoEviction(workerRedis, log)
 
-  const transport = createMailTransport(config.SMTP_URL)
+  const dkim =
+    config.DKIM_DOMAIN && config.DKIM_SELECTOR && config.DKIM_PRIVATE_KEY
+      ? {
+          domainName: config.DKIM_DOMAIN,
+          keySelector: config.DKIM_SELECTOR,
+          privateKey: config.DKIM_PRIVATE_KEY.replace(/\\n/g, '\n'),
+        }
+      : undefined
+  const transport = createMailTransport(config.SMTP_URL, { dkim })
   const emailQueue = createEmailDeliveryQueue(queueRedis, config.REDIS_PREFIX)
   emailQueue.on('error', () => {})
 
@@ -70,7 +87,15 @@ export async function startWorkers(config: WorkerConfig, log: Log = console.log)
     if (job) log(`worker: email ${job.id} attempt ${job.attemptsMade} failed: ${error.message}`)
   })
 
-  const dispatcher = startOutboxDispatcher({ db, config, log, emailQueue })
+  const dispatcher = startPump({ db, config, log, emailQueue })
+  const maintenanceRedis = createRedis(config.REDIS_URL, 'worker')
+  const maintenance = await startMaintenance({
+    db,
+    producer: queueRedis,
+    consumer: maintenanceRedis,
+    prefix: config.REDIS_PREFIX,
+    log,
+  })
   // After Redis comes back it may have lost queued jobs: re-enqueue every pending row at once.
   let redisWasDown = false
   queueRedis.on('close', () => {
@@ -92,12 +117,14 @@ export async function startWorkers(config: WorkerConfig, log: Log = console.log)
     close() {
       closing ??= (async () => {
         await dispatcher.stop()
+        await maintenance.close()
         await emailWorker.close()
         await emailQueue.close()
         transport.close()
         await closeDb(db)
         workerRedis.disconnect()
         queueRedis.disconnect()
+        maintenanceRedis.disconnect()
       })()
       return closing
     },
@@ -105,10 +132,12 @@ export async function startWorkers(config: WorkerConfig, log: Log = console.log)
 }
 
 /**
- * Moves pending outbox rows to BullMQ: woken by NOTIFY from the transaction that wrote them, and
- * by a poll as a fallback. Each pass also releases rows whose worker died mid-send.
+ * The worker's pump, woken by NOTIFY from the transactions that write work, and by a poll as a
+ * fallback. Each pass: releases rows whose worker died mid-send, schedules letters within their
+ * throttles, makes due digests, writes the next batches of update fan-outs, and moves pending
+ * outbox rows to BullMQ. Each step fails alone: a broken step never stops the others.
  */
-function startOutboxDispatcher({
+function startPump({
   db,
   config,
   log,
@@ -123,19 +152,56 @@ function startOutboxDispatcher({
   let running: Promise<void> | undefined
   let again = false
   let sweepEverything = false
-  let failing = false
+  const failing = new Set<string>()
+
+  const steps: [string, () => Promise<unknown>][] = [
+    ['release stale claims', () => releaseStaleClaims(db, config.OUTBOX_CLAIM_TIMEOUT_MS)],
+    [
+      'schedule letters',
+      () => scheduleIndividualLetters(db, { windowSeconds: config.LETTER_THROTTLE_WINDOW_SECONDS }),
+    ],
+    [
+      'make digests',
+      () => createDueDigests(db, { periodOverrideSeconds: config.DIGEST_PERIOD_SECONDS }),
+    ],
+    [
+      'fan out updates',
+      async () => {
+        // A bounded share of each pass, so sending starts while a large fan-out is still written.
+        for (let i = 0; i < 20 && !stopped; i++) {
+          if ((await fanOutPublishedUpdates(db, { batchSize: config.UPDATE_FANOUT_BATCH })) === 0)
+            break
+        }
+      },
+    ],
+    [
+      'dispatch outbox',
+      async () => {
+        const requeueEnqueuedBefore = await databaseTimeAgo(
+          db,
+          sweepEverything ? 0 : config.OUTBOX_REQUEUE_AFTER_MS,
+        )
+        sweepEverything = false
+        let moved: number
+        do {
+          moved = await dispatchOutbox(db, emailQueue, { requeueEnqueuedBefore })
+        } while (moved > 0 && !stopped)
+      },
+    ],
+  ]
 
   const pass = async () => {
-    const requeueEnqueuedBefore = await databaseTimeAgo(
-      db,
-      sweepEverything ? 0 : config.OUTBOX_REQUEUE_AFTER_MS,
-    )
-    sweepEverything = false
-    await releaseStaleClaims(db, config.OUTBOX_CLAIM_TIMEOUT_MS)
-    let moved: number
-    do {
-      moved = await dispatchOutbox(db, emailQueue, { requeueEnqueuedBefore })
-    } while (moved > 0 && !stopped)
+    for (const [name, step] of steps) {
+      if (stopped) return
+      try {
+        await step()
+        if (failing.delete(name)) log(`worker: ${name} recovered`)
+      } catch (error) {
+        // Redis or PostgreSQL unreachable: the work stays in PostgreSQL for the next pass.
+        if (!failing.has(name)) log(`worker: ${name} paused: ${describeError(error as Error)}`)
+        failing.add(name)
+      }
+    }
   }
 
   const run = () => {
@@ -144,23 +210,13 @@ function startOutboxDispatcher({
       again = true
       return
     }
-    running = pass()
-      .then(() => {
-        if (failing) log('worker: outbox dispatch recovered')
-        failing = false
-      })
-      .catch((error: Error) => {
-        // Redis or PostgreSQL unreachable: rows stay pending and the next pass tries again.
-        if (!failing) log(`worker: outbox dispatch paused: ${describeError(error)}`)
-        failing = true
-      })
-      .finally(() => {
-        running = undefined
-        if (again) {
-          again = false
-          run()
-        }
-      })
+    running = pass().finally(() => {
+      running = undefined
+      if (again) {
+        again = false
+        run()
+      }
+    })
   }
 
   const timer = setInterval(run, config.OUTBOX_POLL_MS)

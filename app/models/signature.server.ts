@@ -2,10 +2,19 @@
 // emailed link opens; only confirmed signatures count, each exactly once. The page a signer sees
 // never depends on the address's history, so nobody can learn whether someone else has signed:
 // only the email differs.
-import { and, eq, sql } from 'drizzle-orm'
+import { and, asc, eq, sql } from 'drizzle-orm'
 import { addConfirmedSignatures, readConfirmedCounts } from '#db/counters.ts'
-import { actions, follows, signatures, supporters } from '#db/schema.ts'
+import {
+  actions,
+  authorities,
+  follows,
+  letterTemplates,
+  signatures,
+  supporters,
+} from '#db/schema.ts'
 import type { DbOrTx } from '#db/client.ts'
+import { letterFor } from '#jobs/email-loaders.ts'
+import { createLettersForSignature } from '#jobs/letters.ts'
 import { writeOutboxMessage } from '#jobs/outbox.ts'
 import type { SignInput } from '#app/schemas/supporter-forms.ts'
 import { getDb } from '#app/utils/db.server.ts'
@@ -270,6 +279,9 @@ export async function confirmSignature(token: string): Promise<ConfirmationView>
       .returning({ id: signatures.id })
     if (!confirmed) return { status: 'already-confirmed' as const, action }
     await addConfirmedSignatures(tx, row.actionId)
+    // The letters to the authorities leave with the confirmation, never before it.
+    await createLettersForSignature(tx, row.id, row.actionId)
+    await writeThankYou(tx, row)
     await tx
       .update(follows)
       .set({ status: 'active', confirmedAt: sql`now()` })
@@ -287,6 +299,79 @@ export async function confirmSignature(token: string): Promise<ConfirmationView>
         .where(eq(supporters.id, row.supporterId))
     }
     return { status: 'ready' as const, action }
+  })
+}
+
+/** Thanks the supporter, with a copy of the letter sent in their name to the first official. */
+async function writeThankYou(
+  tx: DbOrTx,
+  row: {
+    id: string
+    supporterId: string
+    actionId: string
+    slug: string
+    title: string
+    atRiskName: string
+  },
+) {
+  const [person] = await tx
+    .select({
+      email: supporters.email,
+      firstName: supporters.firstName,
+      lastName: supporters.lastName,
+      country: signatures.country,
+      message: signatures.personalMessage,
+      reference: actions.reference,
+    })
+    .from(signatures)
+    .innerJoin(supporters, eq(supporters.id, signatures.supporterId))
+    .innerJoin(actions, eq(actions.id, signatures.actionId))
+    .where(eq(signatures.id, row.id))
+  if (!person?.email || !person.firstName || !person.lastName) return
+  const [authority] = await tx
+    .select({
+      name: authorities.name,
+      title: authorities.title,
+      salutation: authorities.salutation,
+    })
+    .from(authorities)
+    .where(eq(authorities.actionId, row.actionId))
+    .orderBy(asc(authorities.role), asc(authorities.position))
+    .limit(1)
+  const [template] = await tx
+    .select({ subject: letterTemplates.subject, body: letterTemplates.body })
+    .from(letterTemplates)
+    .where(eq(letterTemplates.actionId, row.actionId))
+    .orderBy(asc(letterTemplates.createdAt))
+    .limit(1)
+  const letter =
+    authority && template
+      ? letterFor(
+          template,
+          {
+            firstName: person.firstName,
+            lastName: person.lastName,
+            country: person.country,
+            message: person.message,
+          },
+          authority,
+          { reference: person.reference, atRiskName: row.atRiskName },
+        ).letter
+      : ''
+  await writeOutboxMessage(tx, {
+    idempotencyKey: `thank-you:${row.id}`,
+    template: 'signature-thank-you',
+    to: person.email,
+    supporterId: row.supporterId,
+    actionId: row.actionId,
+    params: {
+      firstName: person.firstName,
+      atRiskName: row.atRiskName,
+      actionTitle: row.title,
+      authorityName: authority ? `${authority.name}, ${authority.title}` : '',
+      letter,
+      actionUrl: `${getEnv().APP_URL}/actions/${row.slug}`,
+    },
   })
 }
 

@@ -1,16 +1,21 @@
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq'
 import { and, eq } from 'drizzle-orm'
 import { canonicalEmail } from '#app/utils/email-address.ts'
+import { createTranslator } from '#app/utils/i18n.ts'
 import { createLinkToken } from '#app/utils/tokens.server.ts'
-import type { Database } from '#db/client.ts'
-import { follows, supporters, suppressions, type OutboxMessage } from '#db/schema.ts'
+import type { Database, DbOrTx } from '#db/client.ts'
+import { actions, follows, supporters, suppressions, type OutboxMessage } from '#db/schema.ts'
 import { renderEmail } from '#emails/render.ts'
 import { toMailMessage, type MailTransport } from '#emails/transport.ts'
+import { emailLoaders, type LoadedEmail } from '../email-loaders.ts'
+import { recordLetterDelivery } from '../letters.ts'
 import {
   claimOutboxMessage,
   markOutboxFinished,
   markOutboxRetry,
   markOutboxSent,
+  PRESSURE_TEMPLATES,
+  releaseOutboxMessage,
 } from '../outbox.ts'
 import { EmailDeliveryJobSchema, type EmailDeliveryJob } from '../queues.ts'
 
@@ -45,6 +50,30 @@ function isPermanentRecipientFailure(error: SmtpError) {
 
 function isPermanentMessageFailure(error: SmtpError) {
   return error.responseCode !== undefined && error.responseCode >= 500
+}
+
+/** Ends a message for good, and the letters it carried with it. */
+async function finish(
+  db: DbOrTx,
+  message: OutboxMessage,
+  status: 'failed' | 'cancelled',
+  reason: string,
+  letterStatus: 'failed' | 'suppressed',
+) {
+  await markOutboxFinished(db, message.id, status, reason)
+  await recordLetterDelivery(db, message, letterStatus)
+}
+
+/** Pressure on a paused case waits: letters, digests and updates (not confirmations). */
+async function heldByPause(db: Database, message: OutboxMessage) {
+  if (!message.actionId) return false
+  const pressure = !message.transactional || PRESSURE_TEMPLATES.some((t) => t === message.template)
+  if (!pressure) return false
+  const [action] = await db
+    .select({ pausedAt: actions.pausedAt })
+    .from(actions)
+    .where(eq(actions.id, message.actionId))
+  return Boolean(action?.pausedAt)
 }
 
 /** Whether a supporter has stopped this kind of mail: everything, or this case's updates. */
@@ -82,13 +111,18 @@ export function createEmailDeliveryProcessor(deps: EmailDeliveryDeps) {
       return { skipped: claim.status }
     }
     const message = claim.message
+    if (await heldByPause(db, message)) {
+      // Back to pending and out of the queue: the dispatcher sends it once the action resumes.
+      await releaseOutboxMessage(db, outboxId)
+      return { skipped: 'paused' }
+    }
     const canonical = canonicalEmail(message.toAddress)
     const [suppression] = await db
       .select({ reason: suppressions.reason })
       .from(suppressions)
       .where(eq(suppressions.emailCanonical, canonical))
     if (suppression && (!message.transactional || suppression.reason !== 'unsubscribe')) {
-      await markOutboxFinished(db, outboxId, 'cancelled', `suppressed: ${suppression.reason}`)
+      await finish(db, message, 'cancelled', `suppressed: ${suppression.reason}`, 'suppressed')
       return { skipped: 'suppressed' }
     }
     let locale: string | undefined
@@ -112,10 +146,22 @@ export function createEmailDeliveryProcessor(deps: EmailDeliveryDeps) {
     }
 
     let rendered
+    let loaded: Exclude<LoadedEmail, { cancel: string }> = {
+      params: message.payload as Record<string, unknown>,
+    }
     try {
-      rendered = renderEmail(message.template, message.payload, { locale, unsubscribeUrl })
+      const loader = emailLoaders[message.template]
+      if (loader) {
+        const result = await loader.load(db, loader.payload.parse(message.payload), deps.appUrl)
+        if ('cancel' in result) {
+          await finish(db, message, 'cancelled', `cancelled: ${result.cancel}`, 'failed')
+          return { skipped: result.cancel }
+        }
+        loaded = result
+      }
+      rendered = renderEmail(message.template, loaded.params, { locale, unsubscribeUrl })
     } catch (error) {
-      await markOutboxFinished(db, outboxId, 'failed', `render: ${(error as Error).message}`)
+      await finish(db, message, 'failed', `render: ${(error as Error).message}`, 'failed')
       throw new UnrecoverableError('render failed')
     }
 
@@ -124,12 +170,20 @@ export function createEmailDeliveryProcessor(deps: EmailDeliveryDeps) {
         toMailMessage({
           id: message.id,
           from: deps.mailFrom,
+          fromName: loaded.fromName
+            ? createTranslator('en')('email.letter.via', { name: loaded.fromName })
+            : undefined,
+          replyTo: loaded.replyTo,
           to: message.toAddress,
           appUrl: deps.appUrl,
           email: rendered,
+          attachments: loaded.attachments,
         }),
       )
-      await markOutboxSent(db, outboxId, info.messageId)
+      await db.transaction(async (tx) => {
+        await markOutboxSent(tx, outboxId, info.messageId)
+        await recordLetterDelivery(tx, message, 'sent')
+      })
       return { sent: true }
     } catch (caught) {
       const error = caught as SmtpError
@@ -143,16 +197,16 @@ export function createEmailDeliveryProcessor(deps: EmailDeliveryDeps) {
             .insert(suppressions)
             .values({ emailCanonical: canonical, reason: 'bounce', detail: reason })
             .onConflictDoNothing()
-          await markOutboxFinished(tx, outboxId, 'failed', reason)
+          await finish(tx, message, 'failed', reason, 'suppressed')
         })
         throw new UnrecoverableError(describeSmtpError(error))
       }
       if (isPermanentMessageFailure(error)) {
-        await markOutboxFinished(db, outboxId, 'failed', reason)
+        await finish(db, message, 'failed', reason, 'failed')
         throw new UnrecoverableError(describeSmtpError(error))
       }
       const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1)
-      if (lastAttempt) await markOutboxFinished(db, outboxId, 'failed', `gave up: ${reason}`)
+      if (lastAttempt) await finish(db, message, 'failed', `gave up: ${reason}`, 'failed')
       else await markOutboxRetry(db, outboxId, reason)
       throw new Error(describeSmtpError(error))
     }

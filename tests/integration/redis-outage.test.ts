@@ -55,7 +55,7 @@ describe('a Redis outage', () => {
         writeOutboxMessage(tx, confirmation('during-outage')),
       )
       expect(id).toEqual(expect.any(String))
-      await worker.waitForOutput('outbox dispatch paused')
+      await worker.waitForOutput('dispatch outbox paused')
       const [waiting] = await t.db.select().from(emailOutbox).where(eq(emailOutbox.id, id!))
       expect(waiting?.status).toBe('pending')
       expect(smtp.messages).toHaveLength(0)

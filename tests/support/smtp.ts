@@ -4,7 +4,7 @@ import { simpleParser, type ParsedMail } from 'mailparser'
 import { SMTPServer, type SMTPServerAddress } from 'smtp-server'
 import { freePort, waitFor } from './ports.ts'
 
-export type CapturedMail = ParsedMail & { envelopeTo: string[]; raw: string }
+export type CapturedMail = ParsedMail & { envelopeTo: string[]; raw: string; receivedAt: number }
 type Rejection = { code: number; message: string } | undefined
 
 export async function startSmtpCapture() {
@@ -35,12 +35,14 @@ export async function startSmtpCapture() {
         if (dataDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, dataDelayMs))
         const rejection = rejectData()
         if (rejection) return callback(smtpError(rejection))
+        const receivedAt = Date.now()
         const raw = Buffer.concat(chunks).toString('utf8')
         const parsed = await simpleParser(raw)
         messages.push(
           Object.assign(parsed, {
             envelopeTo: session.envelope.rcptTo.map((rcpt) => rcpt.address),
             raw,
+            receivedAt,
           }),
         )
         callback()

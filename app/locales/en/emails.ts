@@ -30,4 +30,20 @@ export const emails = {
   'email.update.subject': '{{reference}} update {{sequence}}: {{title}}',
   'email.update.intro': 'News on the urgent action for {{atRiskName}}, which you follow:',
   'email.update.readMore': 'Read the update and the whole case',
+  'email.letter.via': '{{name}} via Vigil',
+  'email.letter.footer':
+    'This letter was sent through Vigil on behalf of {{name}}, who signed the urgent action {{reference}}. Replies go to them directly.',
+  'email.digest.subject_one': '{{reference}}: {{count}} letter about {{atRiskName}}',
+  'email.digest.subject_other': '{{reference}}: {{count}} letters about {{atRiskName}}',
+  'email.digest.greeting': '{{salutation}},',
+  'email.digest.body_one':
+    'Between {{from}} and {{to}}, {{count}} person wrote to you about {{atRiskName}} ({{actionTitle}}). Their letter is attached as a CSV file.',
+  'email.digest.body_other':
+    'Between {{from}} and {{to}}, {{count}} people wrote to you about {{atRiskName}} ({{actionTitle}}). Their letters are attached as a CSV file, one per row.',
+  'email.digest.demands': 'They ask you to:',
+  'email.thanks.subject': 'Thank you for acting for {{atRiskName}}',
+  'email.thanks.greeting': 'Dear {{firstName}},',
+  'email.thanks.body':
+    'Your signature is confirmed and counted. This is the letter sent in your name to {{authorityName}}:',
+  'email.thanks.share': 'Ask two friends to act too:',
 } as const

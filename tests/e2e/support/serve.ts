@@ -52,6 +52,7 @@ const env = {
   // Every browser test signs from 127.0.0.1; the limits themselves are covered by integration tests.
   RATE_LIMIT_SIGN_PER_IP: '1000',
   RATE_LIMIT_SIGN_PER_EMAIL: '1000',
+  EMAIL_WEBHOOK_SECRET: 'e2e-webhook-secret-e2e-webhook-secret',
 }
 const tsx = path.join(projectRoot, 'node_modules', '.bin', 'tsx')
 const worker = startProcess(tsx, ['jobs/worker.ts'], env)

@@ -1,0 +1,1 @@
+ALTER TABLE "action_updates" ADD COLUMN "fanout_cursor" uuid;

@@ -1,0 +1,203 @@
+// Letters to the authorities. A confirmed signature gets one letter row per authority of its
+// action, in the confirming transaction. The worker then delivers them by the action's mode:
+// individual emails within a per-address throttle, one digest per authority per period, or
+// nothing at all (hand delivery: kept for printing).
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm'
+import type { Database, DbOrTx } from '#db/client.ts'
+import { actions, authorities, letterDigests, letters } from '#db/schema.ts'
+import { writeOutboxMessage, writeOutboxMessages } from './outbox.ts'
+
+/** One letter per authority for a newly confirmed signature (idempotent). */
+export async function createLettersForSignature(tx: DbOrTx, signatureId: string, actionId: string) {
+  const [action] = await tx
+    .select({ deliveryMode: actions.deliveryMode })
+    .from(actions)
+    .where(eq(actions.id, actionId))
+  const targets = await tx
+    .select({ id: authorities.id, email: authorities.email })
+    .from(authorities)
+    .where(eq(authorities.actionId, actionId))
+  if (!action || targets.length === 0) return 0
+  const rows = targets.map((authority) => ({
+    signatureId,
+    authorityId: authority.id,
+    // Officials without an email address, and hand-delivery actions, get printed letters.
+    status: (action.deliveryMode === 'hand' || !authority.email ? 'hand' : 'queued') as
+      'hand' | 'queued',
+  }))
+  const inserted = await tx
+    .insert(letters)
+    .values(rows)
+    .onConflictDoNothing()
+    .returning({ id: letters.id })
+  if (rows.some((row) => row.status === 'queued'))
+    await tx.execute(sql`select pg_notify('vigil_outbox', '')`)
+  return inserted.length
+}
+
+/**
+ * Individual mode: gives queued letters an outbox email each, as far as each authority
+ * address's throttle allows. A sliding window over what was sent or is still in flight, so no
+ * address ever gets more than its limit within any window, whatever retries and restarts do.
+ * One scheduler at a time across workers (an advisory lock), so two cannot both spend a budget.
+ */
+export async function scheduleIndividualLetters(
+  db: Database,
+  { windowSeconds, maxPerPass = 2000 }: { windowSeconds: number; maxPerPass?: number },
+) {
+  return db.transaction(async (tx) => {
+    const [lock] = await tx.execute<{ locked: boolean }>(
+      sql`select pg_try_advisory_xact_lock(hashtext('vigil-letter-scheduler')) as locked`,
+    )
+    if (!lock?.locked) return 0
+    const due = await tx.execute<{
+      letter_id: string
+      action_id: string
+      to_address: string
+    }>(sql`
+      with queued as (
+        select l.id, l.created_at, lower(au.email) as address, au.email, ac.id as action_id,
+               ac.throttle_per_hour as lim
+        from letters l
+        join authorities au on au.id = l.authority_id
+        join actions ac on ac.id = au.action_id
+        where l.status = 'queued' and l.outbox_id is null and l.digest_id is null
+          and ac.delivery_mode = 'individual' and ac.paused_at is null and au.email is not null
+      ),
+      budgets as (
+        select address, min(lim) as lim from queued group by address
+      ),
+      used as (
+        select lower(au.email) as address, count(*) as n
+        from letters l
+        join authorities au on au.id = l.authority_id
+        join email_outbox o on o.id = l.outbox_id
+        where lower(au.email) in (select address from budgets)
+          and (o.status in ('pending', 'sending')
+               or (o.status = 'sent' and o.sent_at > now() - make_interval(secs => ${windowSeconds})))
+        group by 1
+      ),
+      ranked as (
+        select q.*, row_number() over (partition by q.address order by q.created_at, q.id) as rn
+        from queued q
+      )
+      select r.id as letter_id, r.action_id, r.email as to_address
+      from ranked r
+      join budgets b on b.address = r.address
+      left join used u on u.address = r.address
+      where r.rn <= b.lim - coalesce(u.n, 0)
+      order by r.created_at
+      limit ${maxPerPass}
+    `)
+    if (due.length === 0) return 0
+    const ids = await writeOutboxMessages(
+      tx,
+      due.map((row) => ({
+        idempotencyKey: `letter:${row.letter_id}`,
+        template: 'authority-letter',
+        to: row.to_address,
+        actionId: row.action_id,
+        params: { letterId: row.letter_id },
+      })),
+    )
+    await tx.execute(sql`
+      update letters l set outbox_id = o.id, scheduled_at = now()
+      from email_outbox o
+      where o.idempotency_key = 'letter:' || l.id::text
+        and l.id in ${sql`(${sql.join(
+          due.map((row) => sql`${row.letter_id}::uuid`),
+          sql`, `,
+        )})`}`)
+    return ids.size
+  })
+}
+
+export function digestPeriodSeconds(period: 'hourly' | 'daily', override?: number) {
+  return override ?? (period === 'hourly' ? 3600 : 86_400)
+}
+
+/**
+ * Digest mode: once the oldest waiting letter for an authority is a period old, every waiting
+ * letter for it goes out together in one email with a CSV. So each authority gets at most one
+ * email per period, and no letter waits much longer than a period.
+ */
+export async function createDueDigests(
+  db: Database,
+  { periodOverrideSeconds }: { periodOverrideSeconds?: number } = {},
+) {
+  return db.transaction(async (tx) => {
+    const [lock] = await tx.execute<{ locked: boolean }>(
+      sql`select pg_try_advisory_xact_lock(hashtext('vigil-digests')) as locked`,
+    )
+    if (!lock?.locked) return 0
+    const due = await tx.execute<{
+      authority_id: string
+      action_id: string
+      email: string
+      period_start: Date
+      letter_count: number
+    }>(sql`
+      select au.id as authority_id, ac.id as action_id, au.email,
+             min(l.created_at) as period_start, count(*)::int as letter_count
+      from letters l
+      join authorities au on au.id = l.authority_id
+      join actions ac on ac.id = au.action_id
+      where l.status = 'queued' and l.digest_id is null and l.outbox_id is null
+        and ac.delivery_mode = 'digest' and ac.paused_at is null and au.email is not null
+      group by au.id, ac.id, au.email, ac.digest_period
+      having min(l.created_at) <= now() - make_interval(secs => ${
+        periodOverrideSeconds ?? sql`case when ac.digest_period = 'hourly' then 3600 else 86400 end`
+      })
+    `)
+    for (const row of due) {
+      const [digest] = await tx
+        .insert(letterDigests)
+        .values({
+          actionId: row.action_id,
+          authorityId: row.authority_id,
+          periodStart: new Date(row.period_start),
+          periodEnd: sql`now()` as unknown as Date,
+          letterCount: row.letter_count,
+        })
+        .returning({ id: letterDigests.id })
+      await tx
+        .update(letters)
+        .set({ digestId: digest!.id, scheduledAt: sql`now()` })
+        .where(
+          and(
+            eq(letters.authorityId, row.authority_id),
+            eq(letters.status, 'queued'),
+            isNull(letters.digestId),
+            isNull(letters.outboxId),
+          ),
+        )
+      const outboxId = await writeOutboxMessage(tx, {
+        idempotencyKey: `digest:${digest!.id}`,
+        template: 'letter-digest',
+        to: row.email,
+        actionId: row.action_id,
+        params: { digestId: digest!.id },
+      })
+      await tx.update(letterDigests).set({ outboxId }).where(eq(letterDigests.id, digest!.id))
+    }
+    return due.length
+  })
+}
+
+/** Keeps each letter's status in step with the email that carried it. */
+export async function recordLetterDelivery(
+  db: DbOrTx,
+  outbox: { id: string; template: string },
+  status: 'sent' | 'failed' | 'suppressed',
+) {
+  const sentAt = status === 'sent' ? sql`now()` : null
+  if (outbox.template === 'authority-letter') {
+    await db.update(letters).set({ status, sentAt }).where(eq(letters.outboxId, outbox.id))
+  } else if (outbox.template === 'letter-digest') {
+    const digests = db
+      .select({ id: letterDigests.id })
+      .from(letterDigests)
+      .where(eq(letterDigests.outboxId, outbox.id))
+    await db.update(letters).set({ status, sentAt }).where(inArray(letters.digestId, digests))
+  }
+}
