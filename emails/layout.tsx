@@ -22,12 +22,15 @@ export function EmailLayout({
   lang,
   title,
   unsubscribeUrl,
+  audience = 'supporter',
   children,
 }: {
   t: Translate
   lang: string
   title: string
   unsubscribeUrl?: string
+  // Staff mail says why a staff member gets it, not a supporter's reason.
+  audience?: 'supporter' | 'staff'
   children: ReactNode
 }) {
   return (
@@ -42,7 +45,9 @@ export function EmailLayout({
           <p style={styles.brand}>{t('site.name').toUpperCase()}</p>
           {children}
           <hr />
-          <p style={styles.footer}>{t('email.footer.why')}</p>
+          <p style={styles.footer}>
+            {audience === 'staff' ? t('email.footer.staff') : t('email.footer.why')}
+          </p>
           {unsubscribeUrl ? (
             <p style={styles.footer}>
               <a href={unsubscribeUrl}>{t('email.footer.unsubscribe')}</a>

@@ -6,6 +6,7 @@ import { actionPage } from './en/action-page.ts'
 import { adminAuth } from './en/admin-auth.ts'
 import { adminConsole } from './en/admin-console.ts'
 import { common } from './en/common.ts'
+import { delivery } from './en/delivery.ts'
 import { emails } from './en/emails.ts'
 import { supporter } from './en/supporter.ts'
 
@@ -17,6 +18,7 @@ export const en = {
   ...emails,
   ...adminAuth,
   ...adminConsole,
+  ...delivery,
 } as const
 
 export type MessageKey = keyof typeof en

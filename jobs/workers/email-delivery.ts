@@ -4,7 +4,14 @@ import { canonicalEmail } from '#app/utils/email-address.ts'
 import { createTranslator } from '#app/utils/i18n.ts'
 import { createLinkToken } from '#app/utils/tokens.server.ts'
 import type { Database, DbOrTx } from '#db/client.ts'
-import { actions, follows, supporters, suppressions, type OutboxMessage } from '#db/schema.ts'
+import {
+  actions,
+  emailOutbox,
+  follows,
+  supporters,
+  suppressions,
+  type OutboxMessage,
+} from '#db/schema.ts'
 import { renderEmail } from '#emails/render.ts'
 import { toMailMessage, type MailTransport } from '#emails/transport.ts'
 import { emailLoaders, type LoadedEmail } from '../email-loaders.ts'
@@ -51,6 +58,13 @@ function isPermanentRecipientFailure(error: SmtpError) {
 function isPermanentMessageFailure(error: SmtpError) {
   return error.responseCode !== undefined && error.responseCode >= 500
 }
+
+/** Emails whose payload holds a link that acts for its recipient (sign-in, data access). */
+const ONE_TIME_LINK_TEMPLATES = new Set([
+  'staff-password-reset',
+  'staff-invitation',
+  'my-data-link',
+])
 
 /** Ends a message for good, and the letters it carried with it. */
 async function finish(
@@ -183,6 +197,10 @@ export function createEmailDeliveryProcessor(deps: EmailDeliveryDeps) {
       await db.transaction(async (tx) => {
         await markOutboxSent(tx, outboxId, info.messageId)
         await recordLetterDelivery(tx, message, 'sent')
+        // A delivered one-time link has no business staying readable in the database.
+        if (ONE_TIME_LINK_TEMPLATES.has(message.template)) {
+          await tx.update(emailOutbox).set({ payload: {} }).where(eq(emailOutbox.id, outboxId))
+        }
       })
       return { sent: true }
     } catch (caught) {

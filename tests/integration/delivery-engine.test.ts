@@ -3,6 +3,11 @@
 import crypto from 'node:crypto'
 import { eq, sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest'
+// Types only: the modules themselves are imported once the environment is set.
+import type { unsubscribe as Unsubscribe } from '#app/models/follow.server.ts'
+import type { confirmSignature as ConfirmSignature } from '#app/models/signature.server.ts'
+import type { createLinkToken as CreateLinkToken } from '#app/utils/tokens.server.ts'
+import type { fanOutPublishedUpdates as FanOutPublishedUpdates } from '#jobs/fanout.ts'
 import { actions, actionUpdates, authorities, follows, letters, signatures } from '#db/schema.ts'
 import { createTestDatabase, type TestDatabase } from '#tests/support/database.ts'
 import { createAction, createSupporter } from '#tests/support/factories.ts'
@@ -27,10 +32,10 @@ const prefixes: string[] = []
 const workers: RunningProcess[] = []
 // Loaded after the environment points at the test database (the models read it once).
 let models: {
-  confirmSignature: typeof import('#app/models/signature.server.ts').confirmSignature
-  createLinkToken: typeof import('#app/utils/tokens.server.ts').createLinkToken
-  unsubscribe: typeof import('#app/models/follow.server.ts').unsubscribe
-  fanOutPublishedUpdates: typeof import('#jobs/fanout.ts').fanOutPublishedUpdates
+  confirmSignature: typeof ConfirmSignature
+  createLinkToken: typeof CreateLinkToken
+  unsubscribe: typeof Unsubscribe
+  fanOutPublishedUpdates: typeof FanOutPublishedUpdates
 }
 
 const WINDOW_SECONDS = 2

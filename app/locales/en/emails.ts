@@ -3,6 +3,7 @@ export const emails = {
   'email.footer.why':
     'You are receiving this email because you took action with Vigil. Vigil never shares your address.',
   'email.footer.unsubscribe': 'Unsubscribe',
+  'email.footer.staff': 'You are receiving this email because you have a staff account on Vigil.',
   'email.confirm.subject': 'Please confirm your signature: {{actionTitle}}',
   'email.confirm.greeting': 'Dear {{firstName}},',
   'email.confirm.body':

@@ -53,6 +53,7 @@ const env = {
   RATE_LIMIT_SIGN_PER_IP: '1000',
   RATE_LIMIT_SIGN_PER_EMAIL: '1000',
   EMAIL_WEBHOOK_SECRET: 'e2e-webhook-secret-e2e-webhook-secret',
+  UPLOAD_DIR: path.join(mailDir, 'uploads'),
 }
 const tsx = path.join(projectRoot, 'node_modules', '.bin', 'tsx')
 const worker = startProcess(tsx, ['jobs/worker.ts'], env)

@@ -1,0 +1,236 @@
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
+import {
+  Form,
+  useActionData,
+  useLoaderData,
+  useNavigation,
+  useSearchParams,
+} from '@remix-run/react'
+import { ConsoleNotice } from '#app/components/console.tsx'
+import { CsrfInput } from '#app/components/csrf-input.tsx'
+import { ErrorSummary, Field, useErrorText } from '#app/components/forms.tsx'
+import { actionIdParam, requireConsoleAction } from '#app/models/action-admin.server.ts'
+import {
+  getLetterTemplate,
+  letterTemplateProblems,
+  previewLetter,
+  saveLetterTemplate,
+  sendTestLetter,
+  type LetterPreview,
+} from '#app/models/letter-admin.server.ts'
+import { LetterTemplateSchema, parseStaffForm, type FormValues } from '#app/schemas/action-forms.ts'
+import type { FieldErrors } from '#app/schemas/supporter-forms.ts'
+import { getDb } from '#app/utils/db.server.ts'
+import { useTranslation } from '#app/utils/i18n-react.tsx'
+import { LETTER_PLACEHOLDERS } from '#app/utils/letter-template.ts'
+import { requireStaff, requireStaffAction } from '#app/utils/session.server.ts'
+
+const closed = () => new Response('A closed action can no longer be edited', { status: 409 })
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  await requireStaff(request, 'editor')
+  const db = getDb()
+  const action = await requireConsoleAction(db, actionIdParam(params))
+  // A closed action is history: its overview says how it ended.
+  if (action.status === 'closed') throw redirect(`/admin/actions/${action.id}`)
+  const template = await getLetterTemplate(db, action.id)
+  return {
+    template: template ? { subject: template.subject, body: template.body } : null,
+    preview: template ? await previewLetter(db, action.id, template) : null,
+    status: action.status,
+  }
+}
+
+type ActionResult =
+  | {
+      intent: 'save' | 'preview'
+      errors?: FieldErrors
+      unknown?: string[]
+      values: FormValues
+      preview?: LetterPreview | null
+    }
+  | { intent: 'test'; problem: 'no-template' }
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const { session, formData } = await requireStaffAction(request, 'editor')
+  const actionId = actionIdParam(params)
+  const db = getDb()
+  const intent = formData.get('intent')
+
+  if (intent === 'test') {
+    const result = await sendTestLetter(db, {
+      actionId,
+      staff: { id: session.user.id, email: session.user.email },
+    })
+    if (result.status === 'not-found') throw new Response('Not found', { status: 404 })
+    if (result.status === 'no-template')
+      return data<ActionResult>({ intent: 'test', problem: 'no-template' }, 409)
+    return redirect(`/admin/actions/${actionId}/letter?done=test`, 303)
+  }
+  if (intent !== 'save' && intent !== 'preview') throw new Response('Bad request', { status: 400 })
+
+  const parsed = parseStaffForm(LetterTemplateSchema, formData)
+  if (!parsed.ok)
+    return data<ActionResult>({ intent, errors: parsed.errors, values: parsed.values }, 400)
+  const unknown = letterTemplateProblems(parsed.data)
+  const unknownError = { body: ['console.error.letterBody.unknownPlaceholders'] }
+  if (intent === 'preview') {
+    return data<ActionResult>(
+      {
+        intent,
+        values: parsed.values,
+        unknown,
+        errors: unknown.length > 0 ? unknownError : undefined,
+        preview: await previewLetter(db, actionId, parsed.data),
+      },
+      unknown.length > 0 ? 400 : 200,
+    )
+  }
+  const result = await saveLetterTemplate(db, {
+    actionId,
+    input: parsed.data,
+    actor: { staffUserId: session.user.id, ip: context.clientIp },
+  })
+  switch (result.status) {
+    case 'not-found':
+      throw new Response('Not found', { status: 404 })
+    case 'closed':
+      throw closed()
+    case 'unknown-placeholders':
+      return data<ActionResult>(
+        { intent, errors: unknownError, unknown: result.placeholders, values: parsed.values },
+        400,
+      )
+    default:
+      return redirect(`/admin/actions/${actionId}/letter?done=saved`, 303)
+  }
+}
+
+export default function LetterTemplate() {
+  const loaderData = useLoaderData<typeof loader>()
+  const result = useActionData<typeof action>() as ActionResult | undefined
+  const [searchParams] = useSearchParams()
+  const navigation = useNavigation()
+  const { t } = useTranslation()
+  const errorText = useErrorText()
+  const formResult = result && result.intent !== 'test' ? result : undefined
+  const values: FormValues = formResult?.values ?? loaderData.template ?? {}
+  const value = (key: string) => (typeof values[key] === 'string' ? (values[key] as string) : '')
+  const errors = formResult?.errors
+  const labels = { subject: t('console.field.letterSubject'), body: t('console.field.letterBody') }
+  const preview = formResult?.preview !== undefined ? formResult.preview : loaderData.preview
+  const done = searchParams.get('done')
+  const bodyError = errors?.body?.length
+  const unknown = formResult?.unknown ?? []
+  return (
+    <section aria-labelledby="letter-heading">
+      <h2 id="letter-heading">{t('console.letter.heading')}</h2>
+      {done === 'saved' && !result ? (
+        <ConsoleNotice>{t('console.letter.saved')}</ConsoleNotice>
+      ) : null}
+      {done === 'test' && !result ? (
+        <ConsoleNotice>{t('console.letter.testQueued')}</ConsoleNotice>
+      ) : null}
+      {result?.intent === 'test' ? (
+        <ConsoleNotice tone="error">{t('console.letter.testNoTemplate')}</ConsoleNotice>
+      ) : null}
+      <p>{t('console.letter.intro')}</p>
+      {loaderData.status === 'active' ? <p>{t('console.edit.activeNote')}</p> : null}
+
+      <div className="console-columns">
+        <Form method="post" noValidate className="console-form" key={JSON.stringify(values)}>
+          <CsrfInput />
+          <ErrorSummary errors={errors} labels={labels} />
+          <Field name="subject" label={labels.subject} errors={errors?.subject}>
+            {(props) => (
+              <input {...props} type="text" maxLength={300} defaultValue={value('subject')} />
+            )}
+          </Field>
+          <div className={bodyError ? 'field field-error' : 'field'}>
+            <label htmlFor="field-body">{labels.body}</label>
+            <p className="field-hint" id="field-body-hint">
+              {t('console.hint.letterBody')}
+            </p>
+            {bodyError ? (
+              <p className="field-error-message" id="field-body-error">
+                {unknown.length > 0
+                  ? t('console.letter.unknownPlaceholders', { list: unknown.join(', ') })
+                  : errorText(errors!.body![0]!)}
+              </p>
+            ) : null}
+            <textarea
+              id="field-body"
+              name="body"
+              rows={16}
+              maxLength={20_000}
+              defaultValue={value('body')}
+              aria-describedby={bodyError ? 'field-body-hint field-body-error' : 'field-body-hint'}
+              aria-invalid={bodyError ? true : undefined}
+            />
+          </div>
+          <div className="button-row">
+            <button
+              type="submit"
+              name="intent"
+              value="save"
+              disabled={navigation.state === 'submitting'}
+            >
+              {t('console.letter.save')}
+            </button>
+            <button type="submit" name="intent" value="preview" className="secondary">
+              {t('console.letter.preview')}
+            </button>
+          </div>
+        </Form>
+
+        <aside className="console-placeholders" aria-labelledby="placeholders-heading">
+          <h3 id="placeholders-heading">{t('console.letter.placeholdersHeading')}</h3>
+          <p>{t('console.letter.placeholdersIntro')}</p>
+          <ul>
+            {LETTER_PLACEHOLDERS.map((name) => (
+              <li key={name}>
+                <code>{`{{${name}}}`}</code>
+              </li>
+            ))}
+          </ul>
+        </aside>
+      </div>
+
+      <section className="console-panel" aria-labelledby="preview-heading" aria-live="polite">
+        <h3 id="preview-heading">{t('console.letter.previewHeading')}</h3>
+        {preview ? (
+          <>
+            <p className="console-muted">
+              {formResult?.intent === 'preview'
+                ? t('console.letter.previewUnsaved')
+                : t('console.letter.previewSaved')}{' '}
+              {preview.authorityName
+                ? t('console.letter.previewFor', { name: preview.authorityName })
+                : t('console.letter.previewNoAuthority')}
+            </p>
+            <div className="letter-preview" data-testid="letter-preview">
+              <p className="letter-subject">
+                <strong>{preview.subject}</strong>
+              </p>
+              <p className="letter-body">{preview.body}</p>
+            </div>
+          </>
+        ) : (
+          <p>{t('console.letter.noTemplate')}</p>
+        )}
+      </section>
+
+      {loaderData.template ? (
+        <Form method="post" className="console-panel">
+          <CsrfInput />
+          <p>{t('console.letter.testIntro')}</p>
+          <button type="submit" name="intent" value="test" className="secondary">
+            {t('console.letter.test')}
+          </button>
+        </Form>
+      ) : null}
+    </section>
+  )
+}
+
+export { ErrorBoundary } from '#app/components/error-boundary.tsx'

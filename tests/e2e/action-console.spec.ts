@@ -1,0 +1,303 @@
+// The campaign console as a campaign manager uses it against the clock: draft a case with its
+// photo, the official to write to and the model letter, preview the letter, launch, see it go
+// public, and post an update that lands on the public timeline.
+import fs from 'node:fs'
+import path from 'node:path'
+import { hash } from '@node-rs/argon2'
+import type { Page, TestInfo } from '@playwright/test'
+import sharp from 'sharp'
+import { axeViolations, expect, test } from './support/fixtures.ts'
+import { waitForMail, withDatabase } from './support/mail.ts'
+
+const PASSWORD = 'correct horse battery staple, for the console'
+
+/** An editor made directly in the database, as an admin would have invited them. */
+async function createEditor(testInfo: TestInfo) {
+  const email = `editor.${testInfo.project.name}.${Date.now()}@example.org`
+  const passwordHash = await hash(PASSWORD)
+  await withDatabase(
+    (sql) => sql`
+      insert into staff_users (email, name, role, password_hash)
+      values (${email}, 'Edna Editor', 'editor', ${passwordHash})`,
+  )
+  return email
+}
+
+async function signIn(page: Page, email: string) {
+  await page.goto('/admin/login')
+  await page.getByLabel('Email').fill(email)
+  await page.getByLabel('Password', { exact: true }).fill(PASSWORD)
+  await page.getByRole('button', { name: 'Sign in' }).click()
+  await expect(page).toHaveURL(/\/admin$/)
+}
+
+/** A small PNG with EXIF data, made on the fly. */
+function photo() {
+  return sharp({
+    create: { width: 120, height: 80, channels: 3, background: { r: 90, g: 120, b: 160 } },
+  })
+    .png()
+    .toBuffer()
+}
+
+test.describe('campaign console', () => {
+  test('an editor drafts an action with an authority and a letter, previews it, launches it, posts an update that appears publicly, and runs it until it closes', async ({
+    page,
+    browser,
+  }, testInfo) => {
+    const email = await createEditor(testInfo)
+    const suffix = `${testInfo.project.name}-${Date.now().toString(36)}`
+    const atRiskName = `Yara Testcase ${suffix}`
+    const title = `Community health worker detained ${suffix}`
+    let photoPath: string | null = null
+
+    try {
+      await signIn(page, email)
+
+      // Draft the case.
+      await page.getByRole('link', { name: 'New action' }).click()
+      await expect(page.getByRole('heading', { name: 'New action', level: 1 })).toBeVisible()
+      // A first try with the name missing: the problem is shown, and nothing typed is lost.
+      await page.getByLabel('Title', { exact: true }).fill(title)
+      await page.getByLabel('Demands').fill('Release her immediately and unconditionally')
+      await page.getByRole('button', { name: 'Create the draft' }).click()
+      await expect(page.getByRole('alert')).toContainText('Enter the name of the person or group')
+      await expect(page.getByLabel('Title', { exact: true })).toHaveValue(title)
+      await expect(page.getByLabel('Name of the person or group')).toHaveAttribute(
+        'aria-invalid',
+        'true',
+      )
+      expect(await axeViolations(page)).toEqual([])
+
+      await page.getByLabel('A person', { exact: true }).check()
+      await page.getByLabel('Name of the person or group').fill(atRiskName)
+      await page.getByLabel('Who they are').fill('A fictional community health worker.')
+      await page.getByLabel('Title', { exact: true }).fill(title)
+      await page
+        .getByLabel('Summary')
+        .fill('Arrested after speaking about a cholera outbreak; held without charge.')
+      await page.getByLabel('Country').selectOption('KE')
+      await page.getByLabel('Arbitrary detention').check()
+      await page
+        .getByLabel('What happened')
+        .fill('She was arrested at the clinic on **3 May**.\n\nShe has not seen a lawyer.')
+      await page
+        .getByLabel('Demands')
+        .fill('Release her immediately and unconditionally\nGive her access to a lawyer')
+      await page.getByLabel('Deadline').fill('2099-06-30')
+      await page.getByLabel('Photo', { exact: true }).setInputFiles({
+        name: 'portrait.png',
+        mimeType: 'image/png',
+        buffer: await photo(),
+      })
+      await page.getByLabel('Description of the photo').fill('Yara smiling outside the clinic')
+      await page.getByRole('button', { name: 'Create the draft' }).click()
+
+      await expect(page).toHaveURL(/\/admin\/actions\/[0-9a-f-]+\/authorities\?created=1$/)
+      await expect(page.getByRole('status')).toContainText('Draft created')
+      const actionUrl = page.url().replace(/\/authorities\?created=1$/, '')
+      await expect(page.getByRole('heading', { name: title, level: 1 })).toBeVisible()
+
+      // The official to write to.
+      const add = page.getByRole('region', { name: 'Add an authority' })
+      await add.getByLabel('Name').fill('Hon. Amos Fictional')
+      await add.getByLabel('Title or office').fill('Cabinet Secretary for Interior')
+      await add.getByLabel('Salutation').fill('Dear Cabinet Secretary')
+      await add.getByLabel('Email address').fill('cs@interior.example')
+      await add.getByRole('button', { name: 'Add authority' }).click()
+      await expect(page.getByRole('status')).toContainText('Authority added')
+      await expect(page.getByRole('heading', { name: 'Hon. Amos Fictional' })).toBeVisible()
+
+      // The model letter: an unknown placeholder is refused, listed, and nothing typed is lost.
+      await page
+        .getByRole('navigation', { name: 'This action' })
+        .getByRole('link', { name: 'Letter' })
+        .click()
+      await page.getByLabel('Subject').fill('Release {{action.atRiskName}}')
+      const body =
+        '{{authority.salutation}},\n\nI am writing about {{action.atRiskName}}, detained for her work.\n\n{{supporter.mesage}}\n\n{{supporter.fullName}}'
+      await page.getByLabel('Letter', { exact: true }).fill(body)
+      await page.getByRole('button', { name: 'Save the letter' }).click()
+      await expect(page.getByText('{{supporter.mesage}}. Correct or remove them.')).toBeVisible()
+      await expect(page.getByLabel('Letter', { exact: true })).toHaveValue(body)
+
+      await page
+        .getByLabel('Letter', { exact: true })
+        .fill(body.replace('{{supporter.mesage}}', '{{supporter.message}}'))
+      await page.getByRole('button', { name: 'Preview without saving' }).click()
+      const preview = page.getByTestId('letter-preview')
+      await expect(preview).toContainText(`Release ${atRiskName}`)
+      await expect(preview).toContainText('Dear Cabinet Secretary,')
+      await expect(preview).toContainText('Alex Sample')
+      await expect(preview).not.toContainText('{{')
+      await expect(page.getByText('Not saved yet')).toBeVisible()
+
+      await page.getByRole('button', { name: 'Save the letter' }).click()
+      await expect(page.getByRole('status')).toContainText('Letter saved')
+      await expect(page.getByText('The saved letter, for a sample supporter.')).toBeVisible()
+      await expect(preview).toContainText(`I am writing about ${atRiskName}`)
+
+      expect(await axeViolations(page)).toEqual([])
+
+      await page.getByRole('button', { name: 'Send me a test' }).click()
+      await expect(page.getByRole('status')).toContainText('Test letter on its way')
+      const testMail = await waitForMail(email, { subject: /^Test letter: / })
+      expect(testMail.subject).toBe(`Test letter: Release ${atRiskName}`)
+      expect(testMail.text).toContain('Dear Cabinet Secretary,')
+
+      // The action editor, with its photo, is accessible.
+      await page
+        .getByRole('navigation', { name: 'This action' })
+        .getByRole('link', { name: 'Details' })
+        .click()
+      const img = page.getByRole('img', { name: 'Yara smiling outside the clinic' })
+      await expect(img).toBeVisible()
+      photoPath = ((await img.getAttribute('src')) ?? '').replace('/media/', '')
+      const media = await page.request.get(`/media/${photoPath}`)
+      expect(media.headers()['content-type']).toBe('image/jpeg')
+      expect(media.headers()['x-content-type-options']).toMatch(/^nosniff/)
+      expect(await axeViolations(page)).toEqual([])
+
+      // Launch.
+      await page
+        .getByRole('navigation', { name: 'This action' })
+        .getByRole('link', { name: 'Overview' })
+        .click()
+      await page.getByRole('button', { name: 'Launch this action' }).click()
+      await expect(page.getByRole('status')).toContainText(/Launched as UA \d{3}\/\d{2}/)
+      const reference = (await page.locator('.console-action-header .reference').textContent())!
+      expect(reference).toMatch(/^UA \d{3}\/\d{2}$/)
+      expect(page.url()).toContain(actionUrl)
+      expect(await axeViolations(page)).toEqual([])
+
+      // A visitor, not signed in, finds it among the actions.
+      const visitorContext = await browser.newContext()
+      const visitor = await visitorContext.newPage()
+      await visitor.goto(`/actions?q=${encodeURIComponent(atRiskName)}`)
+      await visitor.getByRole('link', { name: atRiskName }).click()
+      await expect(visitor.getByRole('heading', { name: title, level: 1 })).toBeVisible()
+      await expect(visitor.getByText(reference, { exact: true }).first()).toBeVisible()
+      await expect(visitor.getByText('No updates yet.')).toBeVisible()
+
+      // An update, drafted, previewed and published.
+      await page
+        .getByRole('navigation', { name: 'This action' })
+        .getByRole('link', { name: 'Updates' })
+        .click()
+      await page.getByLabel('Title', { exact: true }).fill('Moved to a prison far from her family')
+      await page
+        .getByLabel('Text')
+        .fill('She was moved on **Tuesday**. Please keep writing.\n\n<script>alert(1)</script>')
+      await page.getByRole('button', { name: 'Preview', exact: true }).click()
+      await expect(
+        page.getByRole('region', { name: 'Preview (not saved)' }).locator('strong'),
+      ).toHaveText('Tuesday')
+      await page.getByRole('button', { name: 'Save draft' }).click()
+      await expect(page.getByRole('status')).toContainText('Draft saved')
+      const drafts = page.getByRole('region', { name: 'Drafts' })
+      await drafts.getByRole('button', { name: 'Publish' }).click()
+      await expect(page.getByRole('status')).toContainText('Published')
+      const published = page.getByRole('region', { name: 'Published' })
+      await expect(published).toContainText(`${reference} update 1`)
+      await expect(published.getByTestId('fanout')).toContainText(/Emailed to followers: /)
+      expect(await axeViolations(page)).toEqual([])
+
+      await visitor.reload()
+      const timeline = visitor.getByRole('region', { name: 'Updates' })
+      await expect(timeline).toContainText(`${reference} update 1`)
+      await expect(
+        timeline.getByRole('heading', { name: 'Moved to a prison far from her family' }),
+      ).toBeVisible()
+
+      // Running the live action: a copy to the embassy, moved to the top; a corrected summary.
+      const nav = page.getByRole('navigation', { name: 'This action' })
+      await nav.getByRole('link', { name: 'Authorities' }).click()
+      await add.getByLabel('Role').selectOption('copy')
+      await add.getByLabel('Name').fill('Embassy of Kenya')
+      await add.getByLabel('Title or office').fill('Ambassador')
+      await add.getByLabel('Salutation').fill('Your Excellency')
+      await add.getByLabel('Postal address').fill('1 Embassy Road\nSomewhere')
+      await add.getByRole('button', { name: 'Add authority' }).click()
+      await expect(page.getByRole('status')).toContainText('Authority added')
+      await page.getByRole('button', { name: 'Move up: Embassy of Kenya' }).click()
+      await expect(page.getByRole('status')).toContainText('Order changed')
+      await expect(page.locator('.console-authority h4').first()).toContainText('Embassy of Kenya')
+
+      await nav.getByRole('link', { name: 'Details' }).click()
+      await page.getByLabel('Summary').fill('Held without charge since 3 May for speaking out.')
+      await page.getByRole('button', { name: 'Save changes' }).click()
+      await expect(page.getByRole('status')).toContainText('Saved')
+      await visitor.reload()
+      await expect(visitor.getByText('Held without charge since 3 May')).toBeVisible()
+
+      // The family asks for quiet: pause, then resume.
+      await nav.getByRole('link', { name: 'Overview' }).click()
+      await page.getByLabel(/^Reason/).fill('Family asked us to wait for the hearing')
+      await page.getByRole('button', { name: 'Pause this action' }).click()
+      await expect(page.getByRole('status')).toContainText('Paused.')
+      await visitor.reload()
+      await expect(visitor.getByRole('heading', { name: 'Action paused' })).toBeVisible()
+      await page.getByRole('button', { name: 'Resume this action' }).click()
+      await expect(page.getByRole('status')).toContainText('Resumed.')
+
+      // The signatures so far, for hand-over (none confirmed yet: just the header).
+      const csv = await page.request.get(`${actionUrl}/export.csv`)
+      expect(csv.status()).toBe(200)
+      expect(csv.headers()['content-type']).toBe('text/csv; charset=utf-8')
+      expect(csv.headers()['content-disposition']).toMatch(/^attachment; filename="ua-\d{3}-/)
+      expect((await csv.text()).replace(/^\uFEFF/, '')).toBe(
+        'Reference,Signed at,Confirmed at,First name,Last name,Email,Country,Personal message\n',
+      )
+
+      // She is released: close with the outcome.
+      await page.getByLabel('Outcome').selectOption('released')
+      await page.getByLabel('Public note').fill('Released on bail. Thank you for writing.')
+      await page.getByRole('button', { name: 'Close this action' }).click()
+      await expect(page.getByRole('status')).toContainText('Closed.')
+      await expect(nav.getByRole('link', { name: 'Details' })).toHaveCount(0)
+      await visitor.reload()
+      await expect(visitor.getByRole('heading', { name: 'This action is closed' })).toBeVisible()
+      await expect(visitor.getByText('Released on bail. Thank you for writing.')).toBeVisible()
+      await visitorContext.close()
+    } finally {
+      // The upload directory is the app's own; leave nothing behind.
+      if (photoPath && /^[a-f0-9]{32}\.jpg$/.test(photoPath)) {
+        fs.rmSync(path.join(process.cwd(), '.data', 'uploads', photoPath), { force: true })
+      }
+    }
+  })
+
+  test('a viewer sees the numbers but cannot open the editor or launch', async ({
+    page,
+  }, testInfo) => {
+    const email = `viewer.${testInfo.project.name}.${Date.now()}@example.org`
+    const passwordHash = await hash(PASSWORD)
+    await withDatabase(
+      (sql) => sql`
+        insert into staff_users (email, name, role, password_hash)
+        values (${email}, 'Vic Viewer', 'viewer', ${passwordHash})`,
+    )
+    await signIn(page, email)
+    await expect(page.getByRole('link', { name: 'New action' })).toHaveCount(0)
+    const [{ id } = { id: '' }] = await withDatabase(
+      (sql) => sql<{ id: string }[]>`select id from actions where slug = 'free-amara-kessely'`,
+    )
+    await page.goto(`/admin/actions/${id}`)
+    await expect(
+      page.getByRole('heading', { name: 'Signatures', exact: true, level: 2 }),
+    ).toBeVisible()
+    await expect(page.getByRole('img', { name: 'Signatures per day, last 30 days' })).toBeVisible()
+    // The chart's numbers are also a table, for anyone who cannot see the bars.
+    await page.getByText('The same numbers as a table').click()
+    await expect(
+      page.getByRole('table', { name: 'Signatures per day, last 30 days' }),
+    ).toBeVisible()
+    await expect(page.getByRole('link', { name: 'Details' })).toHaveCount(0)
+    await expect(page.getByRole('button', { name: 'Pause this action' })).toHaveCount(0)
+    await expect(page.getByRole('button', { name: 'Close this action' })).toHaveCount(0)
+    const edit = await page.request.get(`/admin/actions/${id}/edit`)
+    expect(edit.status()).toBe(403)
+    const csv = await page.request.get(`/admin/actions/${id}/export.csv`)
+    expect(csv.status()).toBe(403)
+  })
+})
