@@ -1,4 +1,4 @@
-import { data, type ActionFunctionArgs } from '@remix-run/node'
+import type { ActionFunctionArgs } from '@remix-run/node'
 import {
   EmailEventsPayload,
   recordEmailEvents,
@@ -12,32 +12,33 @@ import { getEnv } from '#app/utils/env.server.ts'
  * `{ "events": [ ... ] }`. Hard bounces and complaints suppress the address.
  */
 export async function action({ request }: ActionFunctionArgs) {
-  if (request.method !== 'POST') return data({ error: 'Method not allowed' }, 405)
+  if (request.method !== 'POST')
+    return Response.json({ error: 'Method not allowed' }, { status: 405 })
   const secret = getEnv().EMAIL_WEBHOOK_SECRET
-  if (!secret) return data({ error: 'Webhook not configured' }, 404)
+  if (!secret) return Response.json({ error: 'Webhook not configured' }, { status: 404 })
   if (!webhookAuthorized(request.headers.get('authorization'), secret)) {
-    return data({ error: 'Unauthorized' }, 401)
+    return Response.json({ error: 'Unauthorized' }, { status: 401 })
   }
   let body: unknown
   try {
     body = await request.json()
   } catch {
-    return data({ error: 'Body must be JSON' }, 400)
+    return Response.json({ error: 'Body must be JSON' }, { status: 400 })
   }
   const parsed = EmailEventsPayload.safeParse(body)
   if (!parsed.success) {
-    return data(
+    return Response.json(
       {
         error: 'Invalid events',
         issues: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`),
       },
-      400,
+      { status: 400 },
     )
   }
   const suppressed = await recordEmailEvents(parsed.data)
-  return data({ received: parsed.data.length, suppressed }, 202)
+  return Response.json({ received: parsed.data.length, suppressed }, { status: 202 })
 }
 
 export async function loader() {
-  return data({ error: 'Method not allowed' }, 405)
+  return Response.json({ error: 'Method not allowed' }, { status: 405 })
 }

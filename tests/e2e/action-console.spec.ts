@@ -41,6 +41,13 @@ function photo() {
 }
 
 test.describe('campaign console', () => {
+  // The other specs read the seeded actions: take away the cases this spec made.
+  test.afterEach(async () => {
+    await withDatabase(async (sql) => {
+      await sql`delete from actions where at_risk_name like 'Yara Testcase %'`
+    })
+  })
+
   test('an editor drafts an action with an authority and a letter, previews it, launches it, posts an update that appears publicly, and runs it until it closes', async ({
     page,
     browser,

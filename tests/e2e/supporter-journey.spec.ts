@@ -106,8 +106,11 @@ test.describe('signing an urgent action', () => {
     await page.getByLabel(/I sign this action/).check()
     await page.getByRole('button', { name: 'Sign and send' }).click()
     await expect(page.getByRole('heading', { name: 'Check your email' })).toBeVisible()
-    const again = await waitForMail(email, { count: 2 })
-    expect(again.subject).toMatch(/^You have already signed/)
+    // Confirming sent a thank-you; signing again sends "already signed", and counts nothing.
+    const thanks = await waitForMail(email, { subject: /^Thank you for acting for Amara Kessely$/ })
+    expect(thanks.text).toContain('Dear Attorney General')
+    const again = await waitForMail(email, { subject: /^You have already signed/ })
+    expect(again.text).toContain('Your signature was already counted, once')
     await page.goto(ACTION)
     expect(await signatureCount(page)).toBe(before + 1)
   })

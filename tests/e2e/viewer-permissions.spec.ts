@@ -36,7 +36,9 @@ function mutatingAdminRoutes(actionId: string) {
         .map((segment) => segment.replace(/\[\.\]/g, '.').replace(/_$/, ''))
         .filter((segment) => segment !== '_index')
         .map((segment) => (segment === '$id' ? actionId : segment))
-      return [name, `/${segments.join('/')}`] as const
+      // An index route's own action is addressed with ?index (the parent layout has none).
+      const index = name.endsWith('._index') ? '?index' : ''
+      return [name, `/${segments.join('/')}${index}`] as const
     })
 }
 

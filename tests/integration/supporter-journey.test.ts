@@ -386,9 +386,11 @@ describe('signing again', () => {
     const emails = await emailsAbout(action)
     expect(emails.map((row) => row.template)).toEqual([
       'signature-confirmation',
+      // Confirming thanks the supporter, with a copy of their letter.
+      'signature-thank-you',
       'signature-already-confirmed',
     ])
-    expect(emails[1]).toMatchObject({
+    expect(emails[2]).toMatchObject({
       payload: {
         firstName: 'Ximena',
         actionTitle: action.title,
@@ -396,7 +398,7 @@ describe('signing again', () => {
       },
     })
     // At most one such email a day, however often the form is sent.
-    expect(emails[1]!.idempotencyKey).toMatch(/^already-signed:[\w-]+:\d{4}-\d{2}-\d{2}$/)
+    expect(emails[2]!.idempotencyKey).toMatch(/^already-signed:[\w-]+:\d{4}-\d{2}-\d{2}$/)
     expect(await signaturesOn(action)).toHaveLength(1)
     expect(await confirmedCount(action)).toBe(1)
   })
@@ -915,7 +917,8 @@ describe("a supporter's own data", () => {
         { actionId: pendingOn.id, status: 'cancelled', toAddress: 'erased', payload: {} },
       ]),
     )
-    expect(outbox).toHaveLength(2)
+    // The confirmation and the thank-you for the signed action, the confirmation for the other.
+    expect(outbox).toHaveLength(3)
 
     expect(await rowsMentioning(personal)).toEqual([])
     expect(await myData.getMyData(supporter!.id)).toBeNull()

@@ -8,7 +8,10 @@ import { Redis } from 'ioredis'
 import { freePort, waitFor } from './ports.ts'
 
 export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
-const tsx = path.join(projectRoot, 'node_modules', '.bin', 'tsx')
+// Node itself with tsx as a loader: one process, so a signal (SIGKILL included) reaches the
+// program and not a wrapper that would leave it running.
+const node = process.execPath
+const TSX_LOADER = ['--import', 'tsx']
 
 /** A Redis key prefix of this test's own, so parallel files never see each other's jobs. */
 export function uniqueRedisPrefix() {
@@ -82,7 +85,7 @@ export type WorkerEnv = {
 
 /** Runs the real worker entry (`npm run worker`'s code) with the given configuration. */
 export async function startWorkerProcess(env: WorkerEnv, { waitUntilStarted = true } = {}) {
-  const worker = startProcess(tsx, ['jobs/worker.ts'], {
+  const worker = startProcess(node, [...TSX_LOADER, 'jobs/worker.ts'], {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
     NODE_ENV: 'test',

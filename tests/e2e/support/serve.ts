@@ -55,9 +55,9 @@ const env = {
   EMAIL_WEBHOOK_SECRET: 'e2e-webhook-secret-e2e-webhook-secret',
   UPLOAD_DIR: path.join(mailDir, 'uploads'),
 }
-const tsx = path.join(projectRoot, 'node_modules', '.bin', 'tsx')
-const worker = startProcess(tsx, ['jobs/worker.ts'], env)
-const web = startProcess(tsx, ['server.ts'], env)
+const tsx = ['--import', 'tsx']
+const worker = startProcess(process.execPath, [...tsx, 'jobs/worker.ts'], env)
+const web = startProcess(process.execPath, [...tsx, 'server.ts'], env)
 for (const [name, child] of [
   ['worker', worker],
   ['web', web],
