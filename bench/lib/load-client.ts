@@ -1,0 +1,135 @@
+// The harness side of the load generator. Load runs in a child process (bench/load.ts) so the
+// generator never shares an event loop with the harness, the SMTP sink or the server; the job
+// goes down and the result comes back over the IPC channel. Every job has a deadline after which
+// the child is killed.
+import { fork } from 'node:child_process'
+import path from 'node:path'
+import { projectRoot } from './services.ts'
+
+export type HttpSummary = {
+  requests: number
+  seconds: number
+  perSecond: number
+  p50: number
+  p99: number
+  bytes: number
+  statuses: Record<string, number>
+  errors: number
+  timeouts: number
+}
+
+export type LoadJob =
+  | { kind: 'get'; url: string; connections: number; seconds: number }
+  | {
+      kind: 'sign'
+      baseUrl: string
+      slug: string
+      amount: number
+      connections: number
+      label: string
+    }
+  | { kind: 'confirm'; baseUrl: string; paths: string[]; connections: number }
+  | {
+      kind: 'sql'
+      databaseUrl: string
+      amount: number
+      concurrency: number
+      poolMax: number
+      /** Epoch ms to start at, so the children standing for each web process run together. */
+      startAt: number
+    }
+  | {
+      kind: 'mail'
+      smtpUrl: string
+      count: number
+      concurrency: number
+      appUrl: string
+      params: Record<string, unknown>
+    }
+  | {
+      kind: 'steady'
+      baseUrl: string
+      slug: string
+      actionId: string
+      databaseUrl: string
+      seconds: number
+      signPerSecond: number
+      confirmPerSecond: number
+      label: string
+    }
+
+export type SignSummary = HttpSummary & { accepted: string[] }
+export type SqlSummary = {
+  requests: number
+  seconds: number
+  perSecond: number
+  p50: number
+  p99: number
+  errors: number
+  startedAt: number
+  latencies: number[]
+  /** CPU seconds this load process spent on the requests. */
+  cpuSeconds: number
+}
+export type MailSummary = {
+  sent: number
+  failed: number
+  seconds: number
+  perSecond: number
+  cpuSeconds: number
+}
+/** One request of the steady load: when it was sent, how long it took, its status (0: no answer). */
+export type Outcome = {
+  at: number
+  ms: number
+  status: number
+  email?: string
+  signatureId?: string
+}
+export type SteadySummary = { signs: Outcome[]; confirms: Outcome[] }
+
+type ResultOf<J extends LoadJob> = J extends { kind: 'get' | 'confirm' }
+  ? HttpSummary
+  : J extends { kind: 'sign' }
+    ? SignSummary
+    : J extends { kind: 'sql' }
+      ? SqlSummary
+      : J extends { kind: 'mail' }
+        ? MailSummary
+        : SteadySummary
+
+/** Runs one job in a fresh child process; rejects if it fails or outlives `timeoutMs`. */
+export function runLoad<J extends LoadJob>(
+  job: J,
+  { timeoutMs, env = {} }: { timeoutMs: number; env?: Record<string, string> },
+): Promise<ResultOf<J>> {
+  return new Promise((resolve, reject) => {
+    const child = fork(path.join(projectRoot, 'bench', 'load.ts'), [], {
+      cwd: projectRoot,
+      execArgv: ['--import', 'tsx'],
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    })
+    let settled = false
+    const finish = (error: Error | null, value?: ResultOf<J>) => {
+      if (settled) return
+      settled = true
+      clearTimeout(timer)
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
+      if (error) reject(error)
+      else resolve(value!)
+    }
+    const timer = setTimeout(
+      () => finish(new Error(`load job "${job.kind}" did not finish within ${timeoutMs} ms`)),
+      timeoutMs,
+    )
+    child.on('message', (message: { ok: boolean; result?: ResultOf<J>; error?: string }) => {
+      if (message.ok) finish(null, message.result)
+      else finish(new Error(`load job "${job.kind}" failed: ${message.error}`))
+    })
+    child.on('exit', (code) =>
+      finish(new Error(`load job "${job.kind}" exited (${code}) without a result`)),
+    )
+    child.send(job)
+  })
+}

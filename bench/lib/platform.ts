@@ -1,0 +1,110 @@
+// The platform as it runs in production: `server.ts` (one web process per core, sharing the port)
+// and one `jobs/worker.ts`, each started with the same entry points `npm start` and
+// `npm run worker` use, against the harness's own database, Redis prefix and SMTP sink.
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { spawnSync } from 'node:child_process'
+import { projectRoot, spawnTs, type Spawned } from './services.ts'
+
+export type PlatformConfig = {
+  databaseUrl: string
+  redisUrl: string
+  redisPrefix: string
+  smtpUrl: string
+  port: number
+  sessionSecret: string
+  webProcesses?: number
+  /** Extra variables for both processes (e.g. rate limits). */
+  env?: Record<string, string>
+  /** Extra variables for the worker only (e.g. a short claim timeout). */
+  workerEnv?: Record<string, string>
+  echo?: boolean
+  /** A directory for V8 CPU profiles of every web and worker process (written when they exit). */
+  profileDir?: string
+}
+
+function nodeArgs(config: PlatformConfig) {
+  return config.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${config.profileDir}`] : []
+}
+
+export function platformEnv(config: PlatformConfig): Record<string, string> {
+  return {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? '',
+    NODE_ENV: 'production',
+    DATABASE_URL: config.databaseUrl,
+    REDIS_URL: config.redisUrl,
+    REDIS_PREFIX: config.redisPrefix,
+    SMTP_URL: config.smtpUrl,
+    MAIL_FROM: 'Vigil <no-reply@vigil.bench>',
+    APP_URL: `http://127.0.0.1:${config.port}`,
+    SESSION_SECRET: config.sessionSecret,
+    PORT: String(config.port),
+    ...config.env,
+  }
+}
+
+export function cpuCount() {
+  return os.availableParallelism?.() ?? os.cpus().length
+}
+
+export async function startWeb(config: PlatformConfig) {
+  const processes = config.webProcesses ?? cpuCount()
+  const web = spawnTs(
+    'server.ts',
+    [],
+    { ...platformEnv(config), WEB_CONCURRENCY: String(processes) },
+    { label: 'web', echo: config.echo, nodeArgs: nodeArgs(config) },
+  )
+  // Each web process says so when it listens; the primary of a cluster does not listen itself.
+  await web.waitForOutput('web: listening', 60_000, processes)
+  return web
+}
+
+export async function startWorker(config: PlatformConfig) {
+  const worker = spawnTs(
+    'jobs/worker.ts',
+    [],
+    { ...platformEnv(config), ...config.workerEnv },
+    { label: 'worker', echo: config.echo, nodeArgs: nodeArgs(config) },
+  )
+  await worker.waitForOutput('worker: started', 60_000)
+  return worker
+}
+
+/** Stops the web server and waits for its cluster to exit. */
+export async function stopProcess(process?: Spawned) {
+  await process?.stop('SIGTERM', 15_000)
+}
+
+/** Newest modification time of any file under a directory. */
+function newestMtime(dir: string): number {
+  let newest = 0
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name)
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(full) : fs.statSync(full).mtimeMs)
+  }
+  return newest
+}
+
+/**
+ * Builds the Remix app when asked to, when there is no build, or when app/ changed since the
+ * last one: the bench must measure the code in the working tree.
+ */
+export function ensureBuild({ always }: { always: boolean }) {
+  const built = path.join(projectRoot, 'build', 'index.js')
+  const stale =
+    !fs.existsSync(built) || fs.statSync(built).mtimeMs < newestMtime(path.join(projectRoot, 'app'))
+  if (!always && !stale) return { built: false }
+  const started = Date.now()
+  const result = spawnSync('npm', ['run', 'build'], {
+    cwd: projectRoot,
+    encoding: 'utf8',
+    timeout: 5 * 60_000,
+  })
+  if (result.status !== 0) {
+    throw new Error(`npm run build failed:\n${(result.stdout ?? '') + (result.stderr ?? '')}`)
+  }
+  return { built: true, seconds: (Date.now() - started) / 1000 }
+}
