@@ -36,6 +36,9 @@ export default function AdminLayout() {
               {t('admin.nav.overview')}
             </NavLink>
           </li>
+          <li>
+            <NavLink to="/admin/delivery">{t('admin.nav.delivery')}</NavLink>
+          </li>
           {isAdmin ? (
             <>
               <li>

@@ -9,6 +9,7 @@ export const adminAuth = {
 
   'admin.nav.label': 'Campaign console',
   'admin.nav.overview': 'Overview',
+  'admin.nav.delivery': 'Delivery',
   'admin.nav.staff': 'Staff',
   'admin.nav.audit': 'Audit log',
   'admin.nav.signedInAs': 'Signed in as {{name}}, {{role}}',
