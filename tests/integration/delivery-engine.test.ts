@@ -342,7 +342,7 @@ describe('updates to followers', () => {
     const subject = `${action.reference} update 1: Charges dropped`
     const received = () => smtp.messages.filter((m) => m.subject === subject)
     await waitFor(() => received().length >= 1500, {
-      timeoutMs: 60_000,
+      timeoutMs: 180_000,
       what: '1,500 emails before the kill',
     })
     await first.stop('SIGKILL')

@@ -49,6 +49,8 @@ export async function startSmtpCapture() {
       })
     },
   })
+  // A client that dies mid-conversation (a worker killed on purpose) resets its socket: expected.
+  server.on('error', () => {})
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', () => resolve()))
 
   return {
