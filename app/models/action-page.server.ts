@@ -1,80 +1,20 @@
 // Everything an action's public page shows, in one read. Markdown is rendered and sanitised here,
 // on the server, so the page only ever receives safe HTML.
-import { and, asc, eq, isNotNull, ne, sql } from 'drizzle-orm'
+import { and, asc, eq, isNotNull, ne } from 'drizzle-orm'
 import { readConfirmedCounts } from '#db/counters.ts'
-import {
-  actions,
-  actionUpdates,
-  authorities,
-  letterTemplates,
-  signatureCounterShards,
-  type Action,
-} from '#db/schema.ts'
+import { actions, actionUpdates, authorities, letterTemplates } from '#db/schema.ts'
 import { getDb } from '#app/utils/db.server.ts'
 import { getEnv } from '#app/utils/env.server.ts'
 import { renderMarkdown } from '#app/utils/markdown.server.ts'
 
-// Every visitor sees the same page, so a surge of visitors need not read and render the same case
-// on every request: each web process keeps a page's content for up to PAGE_CACHE_MS. Every request
-// still reads the action's row and its count in one query, so a confirmation shows at once and an
-// edit to the action itself (details, pause, close) at the next request; changes to its
-// officials, letter or updates show within PAGE_CACHE_MS.
-const PAGE_CACHE_MS = 2000
-const PAGE_CACHE_ENTRIES = 500
-type PageContent = Awaited<ReturnType<typeof readPageContent>>
-const pageCache = new Map<string, { at: number; updatedAt: number; content: PageContent }>()
-
 export async function getActionPage(slug: string) {
   const db = getDb()
-  const [row] = await db
-    .select({
-      action: actions,
-      // The sum readConfirmedCounts makes, in the same query: at most COUNTER_SHARDS rows.
-      confirmed: sql<number>`(select coalesce(sum(${signatureCounterShards.confirmed}), 0)
-        from ${signatureCounterShards} where ${signatureCounterShards.actionId} = ${actions.id})`.mapWith(
-        Number,
-      ),
-    })
+  const [action] = await db
+    .select()
     .from(actions)
     .where(and(eq(actions.slug, slug), ne(actions.status, 'draft')))
-  if (!row) {
-    pageCache.delete(slug)
-    return null
-  }
-  const { action } = row
-  const now = Date.now()
-  let content = pageCache.get(slug)
-  if (
-    !content ||
-    now - content.at >= PAGE_CACHE_MS ||
-    content.updatedAt !== action.updatedAt.getTime()
-  ) {
-    content = {
-      at: now,
-      updatedAt: action.updatedAt.getTime(),
-      content: await readPageContent(action),
-    }
-    pageCache.delete(slug)
-    pageCache.set(slug, content)
-    // A Map iterates oldest first: past more cases than any site has live, drop the oldest.
-    if (pageCache.size > PAGE_CACHE_ENTRIES) pageCache.delete(pageCache.keys().next().value!)
-  }
-  return {
-    ...content.content,
-    deadlinePassed:
-      action.deadline !== null && action.deadline < new Date().toISOString().slice(0, 10),
-    confirmedCount: row.confirmed,
-    status: action.status,
-    paused: action.pausedAt !== null,
-    // Open for signatures: launched, not closed, not paused.
-    signable: action.status === 'active' && action.pausedAt === null,
-  }
-}
-
-/** What the page shows that does not change from one visitor to the next. */
-async function readPageContent(action: Action) {
-  const db = getDb()
-  const [targets, [letter], updates] = await Promise.all([
+  if (!action) return null
+  const [targets, [letter], updates, counts] = await Promise.all([
     db
       .select({
         role: authorities.role,
@@ -104,7 +44,10 @@ async function readPageContent(action: Action) {
       .from(actionUpdates)
       .where(and(eq(actionUpdates.actionId, action.id), isNotNull(actionUpdates.publishedAt)))
       .orderBy(asc(actionUpdates.sequence)),
+    readConfirmedCounts(db, [action.id]),
   ])
+  const deadlinePassed =
+    action.deadline !== null && action.deadline < new Date().toISOString().slice(0, 10)
   return {
     id: action.id,
     slug: action.slug,
@@ -120,9 +63,15 @@ async function readPageContent(action: Action) {
     backgroundHtml: renderMarkdown(action.background),
     demands: action.demands,
     deadline: action.deadline,
+    deadlinePassed,
     signatureGoal: action.signatureGoal,
+    confirmedCount: counts.get(action.id) ?? 0,
+    status: action.status,
+    paused: action.pausedAt !== null,
     outcome: action.outcome,
     outcomeNote: action.outcomeNote,
+    // Open for signatures: launched, not closed, not paused.
+    signable: action.status === 'active' && action.pausedAt === null,
     authorities: targets,
     letter: letter ?? null,
     updates: updates.map(({ body, ...update }) => ({
