@@ -90,6 +90,8 @@ type Fault = {
   noAnswer?: number
   signRecoveryMs?: number | null
   deliveryRecoveryMs?: number | null
+  /** SMTP commands the sink refused during the fault. */
+  refusals?: number
 }
 
 const invariants: Invariant[] = []
@@ -112,7 +114,7 @@ async function main() {
   if (build.built) log(`built the app in ${build.seconds!.toFixed(0)} s`)
 
   const pg = await startEmbeddedPostgres({ dir: dataDir, port: await freePort() })
-  const cleanups: (() => Promise<unknown>)[] = [async () => pg.stop()]
+  cleanups.push(async () => pg.stop())
   const redis = await startRedisServer({ port: await freePort() })
   cleanups.push(() => redis.stop())
   const sink = await startSmtpSink({ port: await freePort() })
@@ -171,9 +173,14 @@ async function main() {
         log(`the worker died on its own (exit ${code}); starting another:\n${lastWords}`)
         await sleep(1000)
         if (!supervising) return
-        worker = await startWorker(config)
-        workers.push(worker)
-        superviseWorker(worker)
+        try {
+          worker = await startWorker(config)
+          workers.push(worker)
+          superviseWorker(worker)
+        } catch (error) {
+          // Delivery then never resumes, and the invariants say so.
+          log(`could not start another worker: ${(error as Error).message}`)
+        }
       })
     }
     worker = await startWorker(config)
@@ -259,6 +266,7 @@ async function main() {
     await sleep(plan.refuseSmtpSeconds * 1000)
     sink.setRefusing(false)
     fault.end = Date.now()
+    fault.refusals = sink.refused()
     faults.push(fault)
     log('SMTP sink accepting again')
 
@@ -288,9 +296,25 @@ async function main() {
     await checkInvariants(sql, action.id, signs, confirms, sink)
     return { signs: signs.length, confirms: confirms.length, timeline: timeline(signs) }
   } finally {
+    await cleanUp()
+  }
+}
+
+/** What was started, newest first: stopped at the end, or when the run is interrupted. */
+const cleanups: (() => Promise<unknown>)[] = []
+let cleaning: Promise<void> | undefined
+function cleanUp() {
+  cleaning ??= (async () => {
     for (const cleanup of cleanups) await cleanup().catch(() => {})
     removeDirectory(dataDir)
-  }
+  })()
+  return cleaning
+}
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    log(`${signal}: stopping what this run started`)
+    void cleanUp().finally(() => process.exit(130))
+  })
 }
 
 const succeeded = (outcome: Outcome) => outcome.status >= 200 && outcome.status < 400

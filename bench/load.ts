@@ -344,6 +344,9 @@ async function run(job: LoadJob) {
   }
 }
 
+// The harness went away (killed, interrupted): stop generating load at once.
+process.once('disconnect', () => process.exit(1))
+
 process.once('message', (job: LoadJob) => {
   run(job).then(
     (result) => process.send!({ ok: true, result }, () => process.exit(0)),

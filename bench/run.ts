@@ -778,11 +778,14 @@ async function main() {
 
 let exitCode = 0
 let failure: Error | undefined
+// Interrupted (Ctrl-C, or a CI job's timeout): stop the processes and drop the database anyway.
 const interrupted = new Promise<void>((resolve) => {
-  process.once('SIGINT', () => {
-    failure = new Error('interrupted')
-    resolve()
-  })
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      failure = new Error(`interrupted by ${signal}`)
+      resolve()
+    })
+  }
 })
 await Promise.race([
   main().catch((error: Error) => {

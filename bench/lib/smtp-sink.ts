@@ -82,13 +82,10 @@ export async function startSmtpSink({ port }: { port: number }) {
     distinct: () => received.size,
     /** Deliveries beyond the first of each message id. */
     duplicates: () => accepted - withoutId - received.size,
-    withoutId: () => withoutId,
+    /** Commands refused with 421 while refusing. */
     refused: () => refused,
     lastAcceptedAt: () => lastAcceptedAt,
     has: (id: string) => received.has(id),
-    ids: () => received.keys(),
-    /** Times each id arrived more than once: id → count. */
-    duplicated: () => [...received].filter(([, n]) => n > 1),
     setRefusing(on: boolean) {
       refusing = on
     },

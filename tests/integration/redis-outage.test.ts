@@ -104,8 +104,17 @@ describe('a Redis outage', () => {
         what: 'the lost job to be re-enqueued and delivered',
         timeoutMs: 30_000,
       })
-      const [sent] = await t.db.select().from(emailOutbox).where(eq(emailOutbox.id, id!))
-      expect(sent?.status).toBe('sent')
+      // The relay accepts the message before the worker records it: wait for the record.
+      await waitFor(
+        async () => {
+          const [row] = await t.db.select().from(emailOutbox).where(eq(emailOutbox.id, id!))
+          return row?.status === 'sent'
+        },
+        { what: 'the delivered message to be marked sent' },
+      )
+      expect(
+        smtp.messages.filter((m) => m.envelopeTo[0] === 'lost-job@example.org'),
+      ).toHaveLength(1)
     } finally {
       smtp.rejectData(() => undefined)
       await worker?.stop()
