@@ -112,9 +112,9 @@ describe('a Redis outage', () => {
         },
         { what: 'the delivered message to be marked sent' },
       )
-      expect(
-        smtp.messages.filter((m) => m.envelopeTo[0] === 'lost-job@example.org'),
-      ).toHaveLength(1)
+      expect(smtp.messages.filter((m) => m.envelopeTo[0] === 'lost-job@example.org')).toHaveLength(
+        1,
+      )
     } finally {
       smtp.rejectData(() => undefined)
       await worker?.stop()
