@@ -6,9 +6,21 @@ import crypto from 'node:crypto'
 import path from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { createRequestHandler } from '@remix-run/express'
-import { broadcastDevReady, type ServerBuild } from '@remix-run/node'
-import express from 'express'
+import {
+  broadcastDevReady,
+  createRequestHandler as createFetchRequestHandler,
+  type AppLoadContext,
+  type ServerBuild,
+} from '@remix-run/node'
+import express, { type Request as ExpressRequest, type Response as ExpressResponse } from 'express'
+import { getDb } from '#app/utils/db.server.ts'
 import { initEnv } from '#app/utils/env.server.ts'
+import { negotiateLocale } from '#app/utils/i18n.ts'
+import {
+  CACHEABLE_PAGE_PATHS,
+  createPageCache,
+  FRESH_PAGES_COOKIE,
+} from '#app/utils/page-cache.server.ts'
 import { contentSecurityPolicy, devMailFramePolicy } from '#app/utils/security-headers.server.ts'
 
 const env = initEnv()
@@ -47,6 +59,8 @@ async function serve() {
 
   const app = express()
   app.disable('x-powered-by')
+  // Every page carries a nonce of its own, so an ETag could never match: skip hashing each body.
+  app.set('etag', false)
   // Behind a reverse proxy, set TRUST_PROXY so the client IP comes from X-Forwarded-For.
   if (process.env.TRUST_PROXY) app.set('trust proxy', process.env.TRUST_PROXY)
 
@@ -90,17 +104,12 @@ async function serve() {
     next()
   })
 
-  app.all(
-    '*',
-    createRequestHandler({
-      build,
-      mode: env.NODE_ENV,
-      getLoadContext: (req, res) => ({
-        cspNonce: res.locals.cspNonce as string,
-        clientIp: req.ip ?? req.socket.remoteAddress ?? '',
-      }),
-    }),
-  )
+  const getLoadContext = (req: ExpressRequest, res: ExpressResponse) => ({
+    cspNonce: res.locals.cspNonce as string,
+    clientIp: req.ip ?? req.socket.remoteAddress ?? '',
+  })
+  servePublicPagesFromCache(app, build, getLoadContext)
+  app.all('*', createRequestHandler({ build, mode: env.NODE_ENV, getLoadContext }))
 
   const server = app.listen(env.PORT, () => {
     console.log(`web: listening on http://localhost:${env.PORT}`)
@@ -110,4 +119,66 @@ async function serve() {
   const shutdown = () => server.close(() => process.exit(0))
   process.on('SIGTERM', shutdown)
   process.on('SIGINT', shutdown)
+}
+
+/**
+ * Public pages for visitors without cookies come from a per-process micro-cache (see
+ * app/utils/page-cache.server.ts). A change staff make to what those pages show is announced by
+ * PostgreSQL (migration 0005) and empties it; counts may lag by the cache's lifetime.
+ */
+function servePublicPagesFromCache(
+  app: express.Express,
+  build: ServerBuild,
+  getLoadContext: (req: ExpressRequest, res: ExpressResponse) => AppLoadContext,
+) {
+  const seconds = env.PAGE_CACHE_SECONDS ?? (env.NODE_ENV === 'development' ? 0 : 2)
+  if (seconds === 0) return
+  const cache = createPageCache({ ttlMs: seconds * 1000 })
+  // Missed notifications (a reconnect after a PostgreSQL restart) empty it too.
+  void getDb()
+    .$client.listen(
+      'public_pages_changed',
+      () => cache.clear(),
+      () => cache.clear(),
+    )
+    .catch((error: Error) => console.error(`web: page cache listener: ${error.message}`))
+
+  // Whoever just changed something (signed, confirmed, saved) sees the live pages for a moment.
+  app.use((req, res, next) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.cookie(FRESH_PAGES_COOKIE, '1', {
+        maxAge: (seconds + 1) * 1000,
+        httpOnly: true,
+        sameSite: 'lax',
+        secure: env.APP_URL.startsWith('https:'),
+      })
+    }
+    next()
+  })
+
+  const handle = createFetchRequestHandler(build, env.NODE_ENV)
+  app.get(CACHEABLE_PAGE_PATHS, (req, res, next) => {
+    if (req.headers.cookie) return next()
+    const nonce = res.locals.cspNonce as string
+    const key = `${negotiateLocale(req.get('accept-language'))} ${req.originalUrl}`
+    cache
+      .serve(key, nonce, async () => {
+        const url = new URL(req.originalUrl, env.APP_URL)
+        const headers = new Headers()
+        for (const [name, value] of Object.entries(req.headers)) {
+          if (typeof value === 'string') headers.set(name, value)
+        }
+        const response = await handle(new Request(url, { headers }), getLoadContext(req, res))
+        return {
+          status: response.status,
+          headers: [...response.headers],
+          body: await response.text(),
+        }
+      })
+      .then((page) => {
+        res.status(page.status)
+        for (const [name, value] of page.headers) res.append(name, value)
+        res.send(page.body)
+      }, next)
+  })
 }

@@ -58,6 +58,9 @@ export const EnvSchema = z.object({
   // Abuse limits on signing, per client IP (hashed) and per address, each in a fixed window.
   RATE_LIMIT_SIGN_PER_IP: z.coerce.number().int().min(1).default(30),
   RATE_LIMIT_SIGN_PER_EMAIL: z.coerce.number().int().min(1).default(10),
+  // How long each web process may serve a public page (home, list, action) from memory to
+  // visitors without cookies; 0 turns it off. Unset: 2 seconds, or off under `npm run dev`.
+  PAGE_CACHE_SECONDS: z.coerce.number().min(0).max(60).optional(),
   // Where uploaded photos are kept (re-encoded, under random names).
   UPLOAD_DIR: z.string().default('.data/uploads'),
   // Delivery engine: letters per authority address per window (individual mode), the window,

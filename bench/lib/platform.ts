@@ -1,11 +1,8 @@
 // The platform as it runs in production: `server.ts` (one web process per core, sharing the port)
 // and one `jobs/worker.ts`, each started with the same entry points `npm start` and
 // `npm run worker` use, against the harness's own database, Redis prefix and SMTP sink.
-import fs from 'node:fs'
 import os from 'node:os'
-import path from 'node:path'
-import { spawnSync } from 'node:child_process'
-import { projectRoot, spawnTs } from './services.ts'
+import { spawnTs } from './services.ts'
 
 export type PlatformConfig = {
   databaseUrl: string
@@ -73,33 +70,4 @@ export async function startWorker(config: PlatformConfig) {
   return worker
 }
 
-/** Newest modification time of any file under a directory. */
-function newestMtime(dir: string): number {
-  let newest = 0
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name)
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(full) : fs.statSync(full).mtimeMs)
-  }
-  return newest
-}
-
-/**
- * Builds the Remix app when asked to, when there is no build, or when app/ changed since the
- * last one: the bench must measure the code in the working tree.
- */
-export function ensureBuild({ always }: { always: boolean }) {
-  const built = path.join(projectRoot, 'build', 'index.js')
-  const stale =
-    !fs.existsSync(built) || fs.statSync(built).mtimeMs < newestMtime(path.join(projectRoot, 'app'))
-  if (!always && !stale) return { built: false }
-  const started = Date.now()
-  const result = spawnSync('npm', ['run', 'build'], {
-    cwd: projectRoot,
-    encoding: 'utf8',
-    timeout: 5 * 60_000,
-  })
-  if (result.status !== 0) {
-    throw new Error(`npm run build failed:\n${(result.stdout ?? '') + (result.stderr ?? '')}`)
-  }
-  return { built: true, seconds: (Date.now() - started) / 1000 }
-}
+export { ensureBuild } from '#scripts/ensure-build.ts'

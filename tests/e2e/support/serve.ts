@@ -49,6 +49,9 @@ const env = {
   SESSION_SECRET: 'e2e-secret-e2e-secret-e2e-secret-000000',
   PORT: String(port),
   OUTBOX_POLL_MS: '200',
+  // Browser tests read counts and edits from fresh contexts right after making them; the page
+  // cache's own rules are proven by tests/integration/public-page-cache.test.ts.
+  PAGE_CACHE_SECONDS: '0',
   // Every browser test signs from 127.0.0.1; the limits themselves are covered by integration tests.
   RATE_LIMIT_SIGN_PER_IP: '1000',
   RATE_LIMIT_SIGN_PER_EMAIL: '1000',
