@@ -20,9 +20,16 @@ export function countryName(locale: string, code: string) {
 }
 
 /** Every country, sorted by its name in the given language, for a select. */
-export function countryOptions(locale: string) {
-  const collator = new Intl.Collator(locale)
-  return countryCodes
-    .map((code) => ({ code, name: countryName(locale, code) }))
-    .sort((a, b) => collator.compare(a.name, b.name))
+export function countryOptions(locale: string): readonly { code: string; name: string }[] {
+  // Sorting some 250 names costs more than the rest of the form: once per locale.
+  let options = optionsByLocale.get(locale)
+  if (!options) {
+    const collator = new Intl.Collator(locale)
+    options = countryCodes
+      .map((code) => ({ code, name: countryName(locale, code) }))
+      .sort((a, b) => collator.compare(a.name, b.name))
+    optionsByLocale.set(locale, options)
+  }
+  return options
 }
+const optionsByLocale = new Map<string, readonly { code: string; name: string }[]>()

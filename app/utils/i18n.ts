@@ -38,7 +38,17 @@ export function negotiateLocale(acceptLanguage: string | null | undefined): Loca
   return defaultLocale
 }
 
+// Building Intl formatters is costly (a page renders dozens of dates and strings): one per locale.
+const translators = new Map<Locale, Translate>()
+const dateFormats = new Map<Locale, Intl.DateTimeFormat>()
+
 export function createTranslator(locale: Locale): Translate {
+  let translate = translators.get(locale)
+  if (!translate) translators.set(locale, (translate = buildTranslator(locale)))
+  return translate
+}
+
+function buildTranslator(locale: Locale): Translate {
   const catalogue: Record<string, string> = catalogues[locale]
   const fallback: Record<string, string> = catalogues[defaultLocale]
   const plurals = new Intl.PluralRules(locale)
@@ -63,7 +73,10 @@ export function createTranslator(locale: Locale): Translate {
 }
 
 export function formatDate(locale: Locale, isoDate: string) {
-  return new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: 'UTC' }).format(
-    new Date(isoDate.length === 10 ? `${isoDate}T00:00:00Z` : isoDate),
-  )
+  let format = dateFormats.get(locale)
+  if (!format) {
+    format = new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: 'UTC' })
+    dateFormats.set(locale, format)
+  }
+  return format.format(new Date(isoDate.length === 10 ? `${isoDate}T00:00:00Z` : isoDate))
 }
