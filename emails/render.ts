@@ -1,4 +1,4 @@
-import { convert } from 'html-to-text'
+import { compile } from 'html-to-text'
 import { renderToStaticMarkup } from 'react-dom/server'
 import { createTranslator, defaultLocale, isLocale } from '#app/utils/i18n.ts'
 import { emailTemplates } from './templates/index.ts'
@@ -10,6 +10,15 @@ export type RenderedEmail = {
   transactional: boolean
   unsubscribeUrl?: string
 }
+
+// Compiled once: `convert` builds its selector tree again on every call, a tenth of a fan-out's CPU.
+const htmlToText = compile({
+  wordwrap: 78,
+  selectors: [
+    { selector: 'a', options: { hideLinkHrefIfSameAsText: true } },
+    { selector: 'title', format: 'skip' },
+  ],
+})
 
 export class UnknownTemplateError extends Error {}
 
@@ -32,13 +41,7 @@ export function renderEmail(
   const ctx = { params, t, locale, unsubscribeUrl }
   const subject = template.subject(ctx)
   const html = `<!doctype html>${renderToStaticMarkup(template.body({ ...ctx, subject }))}`
-  const text = convert(html, {
-    wordwrap: 78,
-    selectors: [
-      { selector: 'a', options: { hideLinkHrefIfSameAsText: true } },
-      { selector: 'title', format: 'skip' },
-    ],
-  })
+  const text = htmlToText(html)
   return {
     subject,
     html,
