@@ -8,7 +8,7 @@ import {
   ScrollRestoration,
   useRouteLoaderData,
 } from '@remix-run/react'
-import type { ReactNode } from 'react'
+import { useEffect, type ReactNode } from 'react'
 import { GeneralErrorBoundary } from './components/error-boundary.tsx'
 import stylesUrl from './styles/app.css'
 import { defaultLocale, negotiateLocale } from './utils/i18n.ts'
@@ -28,6 +28,11 @@ function Document({ children }: { children: ReactNode }) {
   const data = useRouteLoaderData<typeof loader>('root')
   const locale = data?.locale ?? defaultLocale
   const nonce = useNonce()
+  // Marks the page as interactive once hydrated: browser tests wait for it before typing, since
+  // input during hydration can abort it (React's "Root did not complete").
+  useEffect(() => {
+    document.documentElement.dataset.hydrated = 'true'
+  }, [])
   return (
     <html lang={locale}>
       <head>

@@ -12,11 +12,14 @@ export async function startDevMailCatcher({ dir, port }: { dir: string; port: nu
     disabledCommands: ['STARTTLS'],
     logger: false,
     onData(stream, _session, callback) {
-      const name = `${Date.now()}-${process.pid}-${counter++}.eml`
-      const out = fs.createWriteStream(path.join(dir, name))
+      const file = path.join(dir, `${Date.now()}-${process.pid}-${counter++}.eml`)
+      // Written under another name and renamed when whole: readers list *.eml and must never
+      // parse a message still arriving (its headers without its body).
+      const partial = `${file}.part`
+      const out = fs.createWriteStream(partial)
       stream.pipe(out)
       stream.on('error', callback)
-      out.on('finish', () => callback())
+      out.on('finish', () => fs.rename(partial, file, (error) => callback(error ?? undefined)))
     },
   })
   await new Promise<void>((resolve, reject) => {

@@ -259,6 +259,8 @@ test.describe('staying in control', () => {
     await page.getByRole('button', { name: 'Sign and send' }).click()
     await page.goto(linkIn(await waitForMail(email), '/confirm/'))
     await page.getByRole('button', { name: 'Confirm my signature' }).click()
+    // Counted once the confirmation has landed, not while it is still on its way.
+    await expect(page.getByRole('heading', { name: /your signature is confirmed/ })).toBeVisible()
     await page.goto(ACTION)
     const countBefore = await signatureCount(page)
 

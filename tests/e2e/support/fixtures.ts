@@ -20,6 +20,25 @@ export async function axeViolations(page: Page) {
  * some tests ask for on purpose, are not script errors and are let through.)
  */
 export const test = base.extend<{ pageErrors: string[] }>({
+  /**
+   * `goto` and `reload` return once the page is hydrated (root.tsx marks it), as a person would
+   * wait for a page to be ready: typing into a page mid-hydration can abort React's hydration.
+   * Pages without JavaScript, and responses that are not pages of ours, are returned as they load.
+   */
+  page: async ({ page, javaScriptEnabled }, provide) => {
+    const untilHydrated = async (response: Awaited<ReturnType<typeof page.goto>>) => {
+      const html = response?.headers()['content-type']?.startsWith('text/html')
+      if (javaScriptEnabled !== false && html) {
+        await page.waitForFunction(() => document.documentElement.dataset.hydrated === 'true')
+      }
+      return response
+    }
+    const goto = page.goto.bind(page)
+    const reload = page.reload.bind(page)
+    page.goto = async (...args) => untilHydrated(await goto(...args))
+    page.reload = async (...args) => untilHydrated(await reload(...args))
+    await provide(page)
+  },
   pageErrors: [
     async ({ page }, use) => {
       const errors: string[] = []
