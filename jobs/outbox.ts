@@ -39,6 +39,24 @@ function outboxRow(message: NewOutboxMessage) {
   }
 }
 
+/** At most one wake-up per process in this many milliseconds. */
+const OUTBOX_WAKE_INTERVAL_MS = 50
+let lastWakeAt = 0
+
+/**
+ * Wakes the dispatcher when the transaction commits (NOTIFY is delivered on commit only). Each
+ * notifying commit waits its turn on PostgreSQL's notify lock, which under a signing surge queued
+ * every signature behind the last; one wake-up per process per 50 ms is plenty, since a dispatch
+ * pass moves everything pending. A row whose wake-up went to a transaction that rolled back, or
+ * committed before it, is found by the dispatcher's next wake-up or poll (OUTBOX_POLL_MS).
+ */
+async function wakeDispatcher(tx: DbOrTx) {
+  const now = Date.now()
+  if (now - lastWakeAt < OUTBOX_WAKE_INTERVAL_MS) return
+  lastWakeAt = now
+  await tx.execute(sql`select pg_notify(${OUTBOX_CHANNEL}, '')`)
+}
+
 /**
  * Writes a message to send, inside the caller's transaction. Its parameters are checked against
  * the template now, so a bad message fails the change that caused it rather than a worker later.
@@ -51,8 +69,7 @@ export async function writeOutboxMessage(tx: DbOrTx, message: NewOutboxMessage) 
     .values(outboxRow(message))
     .onConflictDoNothing({ target: emailOutbox.idempotencyKey })
     .returning({ id: emailOutbox.id })
-  // Delivered on commit only, and collapsed to one per transaction: wakes the dispatcher at once.
-  if (row) await tx.execute(sql`select pg_notify(${OUTBOX_CHANNEL}, '')`)
+  if (row) await wakeDispatcher(tx)
   return row?.id ?? null
 }
 
@@ -66,7 +83,7 @@ export async function writeOutboxMessages(tx: DbOrTx, messages: NewOutboxMessage
     .onConflictDoNothing({ target: emailOutbox.idempotencyKey })
     .returning({ id: emailOutbox.id, key: emailOutbox.idempotencyKey })
   for (const row of rows) ids.set(row.key, row.id)
-  if (rows.length > 0) await tx.execute(sql`select pg_notify(${OUTBOX_CHANNEL}, '')`)
+  if (rows.length > 0) await wakeDispatcher(tx)
   return ids
 }
 
