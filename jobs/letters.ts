@@ -184,6 +184,11 @@ export async function createDueDigests(
   })
 }
 
+/** Whether an email carries letters, whose status must follow its own. */
+export function carriesLetters(template: string) {
+  return template === 'authority-letter' || template === 'letter-digest'
+}
+
 /** Keeps each letter's status in step with the email that carried it. */
 export async function recordLetterDelivery(
   db: DbOrTx,

@@ -196,7 +196,12 @@ export async function claimOutboxMessage(
     : { claimed: false, status: 'missing' }
 }
 
-export async function markOutboxSent(db: DbOrTx, id: string, smtpMessageId: string | undefined) {
+export async function markOutboxSent(
+  db: DbOrTx,
+  id: string,
+  smtpMessageId: string | undefined,
+  { clearPayload = false } = {},
+) {
   await db
     .update(emailOutbox)
     .set({
@@ -204,6 +209,7 @@ export async function markOutboxSent(db: DbOrTx, id: string, smtpMessageId: stri
       sentAt: sql`now()`,
       smtpMessageId: smtpMessageId ?? null,
       lastError: null,
+      ...(clearPayload ? { payload: {} } : {}),
     })
     .where(and(eq(emailOutbox.id, id), eq(emailOutbox.status, 'sending')))
 }

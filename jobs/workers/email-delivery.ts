@@ -1,21 +1,14 @@
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq'
-import { and, eq } from 'drizzle-orm'
+import { sql } from 'drizzle-orm'
 import { canonicalEmail } from '#app/utils/email-address.ts'
 import { createTranslator } from '#app/utils/i18n.ts'
 import { createLinkToken } from '#app/utils/tokens.server.ts'
 import type { Database, DbOrTx } from '#db/client.ts'
-import {
-  actions,
-  emailOutbox,
-  follows,
-  supporters,
-  suppressions,
-  type OutboxMessage,
-} from '#db/schema.ts'
+import { actions, follows, supporters, suppressions, type OutboxMessage } from '#db/schema.ts'
 import { renderEmail } from '#emails/render.ts'
 import { toMailMessage, type MailTransport } from '#emails/transport.ts'
 import { emailLoaders, type LoadedEmail } from '../email-loaders.ts'
-import { recordLetterDelivery } from '../letters.ts'
+import { carriesLetters, recordLetterDelivery } from '../letters.ts'
 import {
   claimOutboxMessage,
   markOutboxFinished,
@@ -79,32 +72,43 @@ async function finish(
 }
 
 /** Pressure on a paused case waits: letters, digests and updates (not confirmations). */
-async function heldByPause(db: Database, message: OutboxMessage) {
-  if (!message.actionId) return false
-  const pressure = !message.transactional || PRESSURE_TEMPLATES.some((t) => t === message.template)
-  if (!pressure) return false
-  const [action] = await db
-    .select({ pausedAt: actions.pausedAt })
-    .from(actions)
-    .where(eq(actions.id, message.actionId))
-  return Boolean(action?.pausedAt)
+function isPressure(message: OutboxMessage) {
+  return !message.transactional || PRESSURE_TEMPLATES.some((t) => t === message.template)
+}
+
+type SendContext = {
+  paused: boolean | null
+  suppression: string | null
+  supporter: { locale: string; unsubscribedAll: boolean } | null
+  followStatus: string | null
+}
+
+/**
+ * Everything that decides whether and how a claimed message goes, read in one round trip: a
+ * fan-out sends thousands of these, and each separate query cost a write and a wait.
+ */
+async function readSendContext(db: Database, message: OutboxMessage, canonical: string) {
+  const [context] = await db.execute<SendContext>(sql`
+    select
+      (select ${actions.pausedAt} is not null from ${actions}
+        where ${actions.id} = ${message.actionId}) as "paused",
+      (select ${suppressions.reason} from ${suppressions}
+        where ${suppressions.emailCanonical} = ${canonical}) as "suppression",
+      (select json_build_object(
+          'locale', ${supporters.locale},
+          'unsubscribedAll', ${supporters.unsubscribedAllAt} is not null)
+        from ${supporters} where ${supporters.id} = ${message.supporterId}) as "supporter",
+      (select ${follows.status} from ${follows}
+        where ${follows.supporterId} = ${message.supporterId}
+          and ${follows.actionId} = ${message.actionId}) as "followStatus"`)
+  return context!
 }
 
 /** Whether a supporter has stopped this kind of mail: everything, or this case's updates. */
-async function unsubscribedFrom(
-  db: Database,
-  message: OutboxMessage,
-  supporter: { unsubscribedAllAt: Date | null } | undefined,
-) {
-  if (!supporter || supporter.unsubscribedAllAt) return true
+function unsubscribedFrom(message: OutboxMessage, context: SendContext) {
+  if (!context.supporter || context.supporter.unsubscribedAll) return true
   if (!message.actionId) return false
-  const [follow] = await db
-    .select({ status: follows.status })
-    .from(follows)
-    .where(
-      and(eq(follows.supporterId, message.supporterId!), eq(follows.actionId, message.actionId)),
-    )
-  return follow?.status !== 'active'
+  return context.followStatus !== 'active'
 }
 
 /**
@@ -125,30 +129,24 @@ export function createEmailDeliveryProcessor(deps: EmailDeliveryDeps) {
       return { skipped: claim.status }
     }
     const message = claim.message
-    if (await heldByPause(db, message)) {
+    const canonical = canonicalEmail(message.toAddress)
+    const context = await readSendContext(db, message, canonical)
+    if (context.paused && isPressure(message)) {
       // Back to pending and out of the queue: the dispatcher sends it once the action resumes.
       await releaseOutboxMessage(db, outboxId)
       return { skipped: 'paused' }
     }
-    const canonical = canonicalEmail(message.toAddress)
-    const [suppression] = await db
-      .select({ reason: suppressions.reason })
-      .from(suppressions)
-      .where(eq(suppressions.emailCanonical, canonical))
-    if (suppression && (!message.transactional || suppression.reason !== 'unsubscribe')) {
-      await finish(db, message, 'cancelled', `suppressed: ${suppression.reason}`, 'suppressed')
+    const suppression = context.suppression
+    if (suppression && (!message.transactional || suppression !== 'unsubscribe')) {
+      await finish(db, message, 'cancelled', `suppressed: ${suppression}`, 'suppressed')
       return { skipped: 'suppressed' }
     }
     let locale: string | undefined
     let unsubscribeUrl: string | undefined
     if (message.supporterId) {
-      const [supporter] = await db
-        .select({ locale: supporters.locale, unsubscribedAllAt: supporters.unsubscribedAllAt })
-        .from(supporters)
-        .where(eq(supporters.id, message.supporterId))
-      locale = supporter?.locale
+      locale = context.supporter?.locale
       // Checked now, at send time: someone who unsubscribed a second ago gets nothing.
-      if (!message.transactional && (await unsubscribedFrom(db, message, supporter))) {
+      if (!message.transactional && unsubscribedFrom(message, context)) {
         await markOutboxFinished(db, outboxId, 'cancelled', 'suppressed: unsubscribed')
         return { skipped: 'unsubscribed' }
       }
@@ -194,14 +192,15 @@ export function createEmailDeliveryProcessor(deps: EmailDeliveryDeps) {
           attachments: loaded.attachments,
         }),
       )
-      await db.transaction(async (tx) => {
-        await markOutboxSent(tx, outboxId, info.messageId)
-        await recordLetterDelivery(tx, message, 'sent')
+      const markSent = async (tx: DbOrTx) => {
         // A delivered one-time link has no business staying readable in the database.
-        if (ONE_TIME_LINK_TEMPLATES.has(message.template)) {
-          await tx.update(emailOutbox).set({ payload: {} }).where(eq(emailOutbox.id, outboxId))
-        }
-      })
+        const clearPayload = ONE_TIME_LINK_TEMPLATES.has(message.template)
+        await markOutboxSent(tx, outboxId, info.messageId, { clearPayload })
+        await recordLetterDelivery(tx, message, 'sent')
+      }
+      // Letters follow their email in the same transaction; anything else is one statement.
+      if (carriesLetters(message.template)) await db.transaction(markSent)
+      else await markSent(db)
       return { sent: true }
     } catch (caught) {
       const error = caught as SmtpError
