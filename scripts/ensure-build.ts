@@ -26,6 +26,8 @@ export function ensureBuild({ always }: { always: boolean }) {
   const started = Date.now()
   const result = spawnSync('npm', ['run', 'build'], {
     cwd: projectRoot,
+    // The production build, whatever the caller runs under (vitest sets NODE_ENV=test).
+    env: { ...process.env, NODE_ENV: 'production' },
     encoding: 'utf8',
     timeout: 5 * 60_000,
   })
