@@ -319,11 +319,17 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 
 const succeeded = (outcome: Outcome) => outcome.status >= 200 && outcome.status < 400
 
-/** The fault a request's failure belongs to: the latest one that started before it ended. */
+/**
+ * The fault a request's failure belongs to: the one it was sent during (or in the grace after), or
+ * else the first that began while it waited. A request sent while PostgreSQL restarted that hangs
+ * until its timeout belongs to the restart, not to whatever fault comes next.
+ */
 function faultOf(outcome: Outcome) {
   const done = outcome.at + outcome.ms
-  return faults.findLast(
-    (fault) => fault.start <= done && outcome.at <= fault.end + RECOVERY_GRACE_MS,
+  const near = (fault: Fault) => outcome.at <= fault.end + RECOVERY_GRACE_MS
+  return (
+    faults.findLast((fault) => fault.start <= outcome.at && near(fault)) ??
+    faults.find((fault) => fault.start <= done && near(fault))
   )
 }
 
