@@ -32,6 +32,7 @@ import {
   type ActionDetailsInput,
 } from '#app/schemas/action-forms.ts'
 import { writeAudit } from '#app/utils/audit.server.ts'
+import { publishOutcomeUpdate } from './update-admin.server.ts'
 
 // The client-safe copies of the database enums must not drift from the schema.
 const sameValues = (a: readonly string[], b: readonly string[]) =>
@@ -406,13 +407,19 @@ export async function closeAction(
         outcome: actions.outcome,
         outcomeNote: actions.outcomeNote,
       })
+    const outcomeUpdate = await publishOutcomeUpdate(tx, {
+      actionId: id,
+      outcome,
+      note: outcomeNote,
+      staffUserId: actor.staffUserId,
+    })
     await writeAudit(tx, {
       staffUserId: actor.staffUserId,
       event: 'action.closed',
       entityType: 'action',
       entityId: id,
       before: { status: action.status, outcome: action.outcome, outcomeNote: action.outcomeNote },
-      after,
+      after: { ...after, outcomeUpdateSequence: outcomeUpdate.sequence },
       ip: actor.ip,
     })
     return { status: 'done' as const }

@@ -1,13 +1,14 @@
 // Updates on a case, as the console writes them: drafted, previewed, then published. Published
 // updates are numbered 1, 2, 3… per action ("UA 014/26 update 2"); the delivery engine notices a
 // published update by itself and emails its followers, and the console shows how far that got.
-import { and, asc, desc, eq, inArray, isNotNull, isNull, max, ne, sql } from 'drizzle-orm'
+import { and, asc, desc, eq, inArray, isNotNull, isNull, max, sql } from 'drizzle-orm'
 import type { Database, DbOrTx } from '#db/client.ts'
 import { actionUpdates, emailOutbox } from '#db/schema.ts'
 import type { UpdateInput } from '#app/schemas/action-forms.ts'
 import { writeAudit } from '#app/utils/audit.server.ts'
+import { createTranslator } from '#app/utils/i18n.ts'
 import { renderMarkdown } from '#app/utils/markdown.server.ts'
-import { lockAction, type StaffActor } from './action-admin.server.ts'
+import { lockAction, type ActionOutcome, type StaffActor } from './action-admin.server.ts'
 
 /** Every update of an action: drafts first, then the published ones with their fan-out progress. */
 export async function listUpdatesForConsole(db: DbOrTx, actionId: string) {
@@ -122,6 +123,60 @@ async function nextFreeSequence(tx: DbOrTx, actionId: string) {
 }
 
 /**
+ * The number the next published update takes: one after the published ones. A draft (other than
+ * `publishing`) holding it as its placeholder moves aside. Call with the action's row locked.
+ */
+async function takeNextPublishedSequence(tx: DbOrTx, actionId: string, publishing?: string) {
+  const [last] = await tx
+    .select({ top: max(actionUpdates.sequence) })
+    .from(actionUpdates)
+    .where(and(eq(actionUpdates.actionId, actionId), isNotNull(actionUpdates.publishedAt)))
+  const sequence = (last?.top ?? 0) + 1
+  const [holder] = await tx
+    .select({ id: actionUpdates.id })
+    .from(actionUpdates)
+    .where(and(eq(actionUpdates.actionId, actionId), eq(actionUpdates.sequence, sequence)))
+  if (holder && holder.id !== publishing) {
+    await tx
+      .update(actionUpdates)
+      .set({ sequence: await nextFreeSequence(tx, actionId) })
+      .where(eq(actionUpdates.id, holder.id))
+  }
+  return sequence
+}
+
+/**
+ * Closing a case with an outcome publishes the outcome as its last update ("UA 014/26 update 3:
+ * Released"), so it joins the timeline and reaches every follower through the same fan-out.
+ * Runs inside the closing transaction, with the action's row locked.
+ */
+export async function publishOutcomeUpdate(
+  tx: DbOrTx,
+  {
+    actionId,
+    outcome,
+    note,
+    staffUserId,
+  }: { actionId: string; outcome: ActionOutcome; note: string; staffUserId: string | null },
+) {
+  const title = createTranslator('en')(`actionPage.outcome.${outcome}`)
+  const sequence = await takeNextPublishedSequence(tx, actionId)
+  const [created] = await tx
+    .insert(actionUpdates)
+    .values({
+      actionId,
+      sequence,
+      title,
+      body: note || title,
+      outcome,
+      publishedAt: sql`now()`,
+      createdById: staffUserId,
+    })
+    .returning({ id: actionUpdates.id })
+  return { id: created!.id, sequence }
+}
+
+/**
  * Publishes a draft with the next number after the published ones. A draft holding that number
  * as its placeholder moves aside first. The action's row lock makes publishing one at a time.
  */
@@ -140,23 +195,7 @@ export async function publishUpdate(
       .where(and(eq(actionUpdates.id, updateId), eq(actionUpdates.actionId, actionId)))
     if (!update) return { status: 'not-found' as const }
     if (update.publishedAt) return { status: 'published' as const }
-    const [last] = await tx
-      .select({ top: max(actionUpdates.sequence) })
-      .from(actionUpdates)
-      .where(and(eq(actionUpdates.actionId, actionId), isNotNull(actionUpdates.publishedAt)))
-    const sequence = (last?.top ?? 0) + 1
-    if (update.sequence !== sequence) {
-      await tx
-        .update(actionUpdates)
-        .set({ sequence: await nextFreeSequence(tx, actionId) })
-        .where(
-          and(
-            eq(actionUpdates.actionId, actionId),
-            eq(actionUpdates.sequence, sequence),
-            ne(actionUpdates.id, updateId),
-          ),
-        )
-    }
+    const sequence = await takeNextPublishedSequence(tx, actionId, updateId)
     const [published] = await tx
       .update(actionUpdates)
       .set({ sequence, publishedAt: sql`now()`, updatedAt: sql`now()` })

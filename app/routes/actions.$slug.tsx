@@ -436,7 +436,7 @@ function Timeline({ action }: { action: ActionPageData }) {
                   })}
                 </p>
                 <h3 id={`update-${update.sequence}`}>{update.title}</h3>
-                {update.outcome ? (
+                {update.outcome && update.title !== t(`actionPage.outcome.${update.outcome}`) ? (
                   <p className="outcome">
                     <strong>{t(`actionPage.outcome.${update.outcome}`)}</strong>
                   </p>

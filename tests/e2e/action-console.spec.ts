@@ -264,7 +264,16 @@ test.describe('campaign console', () => {
       await expect(nav.getByRole('link', { name: 'Details' })).toHaveCount(0)
       await visitor.reload()
       await expect(visitor.getByRole('heading', { name: 'This action is closed' })).toBeVisible()
-      await expect(visitor.getByText('Released on bail. Thank you for writing.')).toBeVisible()
+      const closedNotice = visitor.getByRole('region', { name: 'This action is closed' })
+      await expect(closedNotice.getByText('Released on bail. Thank you for writing.')).toBeVisible()
+      // The outcome is also the case's last update, emailed to its followers.
+      const finalUpdate = visitor
+        .getByRole('region', { name: 'Updates' })
+        .getByRole('article')
+        .first()
+      await expect(finalUpdate).toContainText(`${reference} update 2`)
+      await expect(finalUpdate.getByRole('heading', { name: 'Released' })).toBeVisible()
+      await expect(finalUpdate).toContainText('Released on bail. Thank you for writing.')
       await visitorContext.close()
     } finally {
       // The upload directory is the app's own; leave nothing behind.

@@ -4,11 +4,20 @@ import crypto from 'node:crypto'
 import { eq, sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest'
 // Types only: the modules themselves are imported once the environment is set.
+import type { closeAction as CloseAction } from '#app/models/action-admin.server.ts'
 import type { unsubscribe as Unsubscribe } from '#app/models/follow.server.ts'
 import type { confirmSignature as ConfirmSignature } from '#app/models/signature.server.ts'
 import type { createLinkToken as CreateLinkToken } from '#app/utils/tokens.server.ts'
 import type { fanOutPublishedUpdates as FanOutPublishedUpdates } from '#jobs/fanout.ts'
-import { actions, actionUpdates, authorities, follows, letters, signatures } from '#db/schema.ts'
+import {
+  actions,
+  actionUpdates,
+  authorities,
+  follows,
+  letters,
+  signatures,
+  staffUsers,
+} from '#db/schema.ts'
 import { createTestDatabase, type TestDatabase } from '#tests/support/database.ts'
 import { createAction, createSupporter } from '#tests/support/factories.ts'
 import { waitFor } from '#tests/support/ports.ts'
@@ -36,6 +45,7 @@ let models: {
   createLinkToken: typeof CreateLinkToken
   unsubscribe: typeof Unsubscribe
   fanOutPublishedUpdates: typeof FanOutPublishedUpdates
+  closeAction: typeof CloseAction
 }
 
 const WINDOW_SECONDS = 2
@@ -59,6 +69,7 @@ beforeAll(async () => {
     createLinkToken: (await import('#app/utils/tokens.server.ts')).createLinkToken,
     unsubscribe: (await import('#app/models/follow.server.ts')).unsubscribe,
     fanOutPublishedUpdates: (await import('#jobs/fanout.ts')).fanOutPublishedUpdates,
+    closeAction: (await import('#app/models/action-admin.server.ts')).closeAction,
   }
 })
 
@@ -331,6 +342,54 @@ describe('updates to followers', () => {
       .where(eq(actionUpdates.id, update.id))
     expect(progress?.fanoutTotal).toBe(1000)
     expect(progress?.fanoutCompletedAt).not.toBeNull()
+  }, 120_000)
+
+  test('closing a case with an outcome tells every follower once, as the last update of its timeline', async () => {
+    const action = await createAction(t.db)
+    await addFollowers(action.id, 25, `outcome${Date.now()}`)
+    await publishUpdate(action.id, 'Moved to a prison near her family')
+    // A draft waiting with the next number as its placeholder: the outcome takes the number.
+    await t.db.insert(actionUpdates).values({
+      actionId: action.id,
+      sequence: 2,
+      title: 'Draft about the hearing',
+      body: 'Not published.',
+    })
+    const [staff] = await t.db
+      .insert(staffUsers)
+      .values({ email: `closer-${Date.now()}@vigil.test`, name: 'Cleo Closer', role: 'editor' })
+      .returning()
+    expect(
+      await models.closeAction(t.db, {
+        id: action.id,
+        outcome: 'released',
+        outcomeNote: 'Released on bail this morning. Thank you for writing.',
+        actor: { staffUserId: staff!.id, ip: null },
+      }),
+    ).toEqual({ status: 'done' })
+
+    const timeline = await t.db
+      .select()
+      .from(actionUpdates)
+      .where(eq(actionUpdates.actionId, action.id))
+      .orderBy(actionUpdates.sequence)
+    expect(timeline.map((u) => [u.sequence, u.title, u.outcome, u.publishedAt !== null])).toEqual([
+      [1, 'Moved to a prison near her family', null, true],
+      [2, 'Released', 'released', true],
+      [3, 'Draft about the hearing', null, false],
+    ])
+
+    const worker = await startWorker()
+    await t.db.execute(sql`select pg_notify('vigil_outbox', '')`)
+    const subject = `${action.reference} update 2: Released`
+    const received = () => smtp.messages.filter((m) => m.subject === subject)
+    await waitFor(() => received().length >= 25, { timeoutMs: 60_000, what: '25 outcome emails' })
+    await new Promise((resolve) => setTimeout(resolve, 1500))
+    await worker.stop()
+    expect(new Set(received().map((m) => m.envelopeTo[0])).size).toBe(25)
+    expect(received()).toHaveLength(25)
+    expect(received()[0]!.text).toContain('Released on bail this morning. Thank you for writing.')
+    expect(rawHeader(received()[0]!, 'List-Unsubscribe-Post')).toBe('List-Unsubscribe=One-Click')
   }, 120_000)
 
   test('a worker killed with SIGKILL mid fan-out of 5,000: every follower gets the update, duplicates at most the concurrency', async () => {
