@@ -122,13 +122,13 @@ async function serve() {
   process.on('SIGINT', shutdown)
 }
 
+const FRAMING_HEADERS = new Set(['content-length', 'transfer-encoding'])
+
 /**
  * Public pages for visitors without cookies come from a per-process micro-cache (see
  * app/utils/page-cache.server.ts). A change staff make to what those pages show is announced by
  * PostgreSQL (migration 0005) and empties it; counts may lag by the cache's lifetime.
  */
-const FRAMING_HEADERS = new Set(['content-length', 'transfer-encoding'])
-
 function servePublicPagesFromCache(
   app: express.Express,
   build: ServerBuild,

@@ -66,6 +66,8 @@ export function createPageCache({ ttlMs, maxEntries = 500, now = Date.now }: Pag
       nonce: string,
       render: () => Promise<RenderedPage>,
     ): Promise<ServedPage> {
+      // Without a nonce to find again, a copy could not be told apart per visitor.
+      if (!nonce) return asServed(await render())
       const cached = fresh(key)
       if (cached) return withNonce(cached, nonce)
       const running = rendering.get(key)

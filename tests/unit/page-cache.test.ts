@@ -101,6 +101,16 @@ describe('the public page cache', () => {
     expect(render.calls()).toBe(5)
   })
 
+  test('a request without a nonce is rendered for itself and never kept', async () => {
+    const cache = createPageCache({ ttlMs: 60_000 })
+    const render = renderer(() => page('<p>Free Amara</p>'))
+    const served = await cache.serve('k', '', render.for(''))
+    expect(served.body.toString()).toBe('<p>Free Amara</p>')
+    await cache.serve('k', '', render.for(''))
+    expect(render.calls()).toBe(2)
+    expect(cache.size).toBe(0)
+  })
+
   test('clearing drops every copy at once', async () => {
     const cache = createPageCache({ ttlMs: 60_000 })
     const render = renderer()
