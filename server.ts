@@ -62,7 +62,7 @@ async function serve() {
   // Every page carries a nonce of its own, so an ETag could never match: skip hashing each body.
   app.set('etag', false)
   // Behind a reverse proxy, set TRUST_PROXY so the client IP comes from X-Forwarded-For.
-  if (process.env.TRUST_PROXY) app.set('trust proxy', process.env.TRUST_PROXY)
+  if (env.TRUST_PROXY !== undefined) app.set('trust proxy', env.TRUST_PROXY)
 
   app.use(
     '/build',

@@ -24,13 +24,15 @@ import { hashIp } from '#app/utils/crypto.server.ts'
 import { createTranslator, formatDate, negotiateLocale } from '#app/utils/i18n.ts'
 import { useTranslation } from '#app/utils/i18n-react.tsx'
 import { fillLetter } from '#app/utils/letter-template.ts'
-import { tooManyRequests } from '#app/utils/responses.server.ts'
+import { headersWithRefusals, tooManyRequests } from '#app/utils/responses.server.ts'
 import { RateLimitedError } from '#app/utils/rate-limit.server.ts'
 
 export const SlugSchema = z
   .string()
   .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/)
   .max(120)
+
+export const headers = headersWithRefusals()
 
 export async function loader({ params }: LoaderFunctionArgs) {
   const slug = SlugSchema.safeParse(params.slug)

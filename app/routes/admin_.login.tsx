@@ -2,7 +2,6 @@ import {
   data,
   redirect,
   type ActionFunctionArgs,
-  type HeadersFunction,
   type LoaderFunctionArgs,
   type MetaFunction,
 } from '@remix-run/node'
@@ -14,7 +13,7 @@ import { hashIp } from '#app/utils/crypto.server.ts'
 import { createTranslator } from '#app/utils/i18n.ts'
 import { useTranslation } from '#app/utils/i18n-react.tsx'
 import { RateLimitedError } from '#app/utils/rate-limit.server.ts'
-import { tooManyRequests } from '#app/utils/responses.server.ts'
+import { headersWithRefusals, tooManyRequests } from '#app/utils/responses.server.ts'
 import { getStaffSession } from '#app/utils/session.server.ts'
 
 export const meta: MetaFunction = () => {
@@ -25,7 +24,7 @@ export const meta: MetaFunction = () => {
   ]
 }
 
-export const headers: HeadersFunction = () => ({ 'X-Robots-Tag': 'noindex' })
+export const headers = headersWithRefusals({ 'X-Robots-Tag': 'noindex' })
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const redirectTo = safeAdminRedirect(new URL(request.url).searchParams.get('redirectTo'))

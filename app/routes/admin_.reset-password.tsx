@@ -1,9 +1,4 @@
-import {
-  data,
-  type ActionFunctionArgs,
-  type HeadersFunction,
-  type MetaFunction,
-} from '@remix-run/node'
+import { data, type ActionFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { Form, Link, useActionData } from '@remix-run/react'
 import { ErrorSummary, Field } from '#app/components/forms.tsx'
 import { PasswordResetRequestSchema, requestPasswordReset } from '#app/models/staff.server.ts'
@@ -12,7 +7,7 @@ import { hashIp } from '#app/utils/crypto.server.ts'
 import { createTranslator } from '#app/utils/i18n.ts'
 import { useTranslation } from '#app/utils/i18n-react.tsx'
 import { RateLimitedError } from '#app/utils/rate-limit.server.ts'
-import { tooManyRequests } from '#app/utils/responses.server.ts'
+import { headersWithRefusals, tooManyRequests } from '#app/utils/responses.server.ts'
 
 export const meta: MetaFunction = () => {
   const t = createTranslator('en')
@@ -22,7 +17,7 @@ export const meta: MetaFunction = () => {
   ]
 }
 
-export const headers: HeadersFunction = () => ({ 'X-Robots-Tag': 'noindex' })
+export const headers = headersWithRefusals({ 'X-Robots-Tag': 'noindex' })
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const parsed = parseForm(PasswordResetRequestSchema, await request.formData())

@@ -7,7 +7,9 @@ import { hashIp } from '#app/utils/crypto.server.ts'
 import { createTranslator } from '#app/utils/i18n.ts'
 import { useTranslation } from '#app/utils/i18n-react.tsx'
 import { RateLimitedError } from '#app/utils/rate-limit.server.ts'
-import { tooManyRequests } from '#app/utils/responses.server.ts'
+import { headersWithRefusals, tooManyRequests } from '#app/utils/responses.server.ts'
+
+export const headers = headersWithRefusals()
 
 export const meta: MetaFunction = () => [{ title: createTranslator('en')('myData.metaTitle') }]
 

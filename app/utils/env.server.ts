@@ -61,6 +61,18 @@ export const EnvSchema = z.object({
   // How long each web process may serve a public page (home, list, action) from memory to
   // visitors without cookies; 0 turns it off. Unset: 2 seconds, or off under `npm run dev`.
   PAGE_CACHE_SECONDS: z.coerce.number().min(0).max(60).optional(),
+  // Behind a reverse proxy: how many proxy hops to trust for the client IP ("1"), "true", or the
+  // proxies' addresses and subnets ("loopback, 10.0.0.0/8"). A hop count must reach Express as a
+  // number: the string "1" would be read as an address, and every client would share the proxy's.
+  TRUST_PROXY: z
+    .string()
+    .optional()
+    .transform((value) => {
+      if (!value) return undefined
+      if (/^\d+$/.test(value)) return Number(value)
+      if (value === 'true' || value === 'false') return value === 'true'
+      return value
+    }),
   // Where uploaded photos are kept (re-encoded, under random names).
   UPLOAD_DIR: z.string().default('.data/uploads'),
   // Delivery engine: letters per authority address per window (individual mode), the window,

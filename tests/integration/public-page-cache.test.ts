@@ -10,11 +10,11 @@ import { actions, actionUpdates } from '#db/schema.ts'
 import { ensureBuild } from '#scripts/ensure-build.ts'
 import { createTestDatabase, type TestDatabase } from '#tests/support/database.ts'
 import { createAction } from '#tests/support/factories.ts'
-import { freePort, waitFor } from '#tests/support/ports.ts'
-import { startProcess, type RunningProcess } from '#tests/support/processes.ts'
+import { waitFor } from '#tests/support/ports.ts'
+import { startWebProcess } from '#tests/support/processes.ts'
 
 let t: TestDatabase
-let web: RunningProcess
+let web: Awaited<ReturnType<typeof startWebProcess>>
 let base: string
 let action: Awaited<ReturnType<typeof createAction>>
 
@@ -22,22 +22,8 @@ beforeAll(async () => {
   ensureBuild({ always: false })
   t = await createTestDatabase(inject('templateDatabase'), 'pagecache')
   action = await createAction(t.db, { title: 'Lawyer held after defending protesters' })
-  const port = await freePort()
-  base = `http://127.0.0.1:${port}`
-  web = startProcess(process.execPath, ['--import', 'tsx', 'server.ts'], {
-    PATH: process.env.PATH,
-    HOME: process.env.HOME,
-    NODE_ENV: 'production',
-    DATABASE_URL: t.url,
-    REDIS_URL: 'redis://127.0.0.1:6379',
-    SMTP_URL: 'smtp://127.0.0.1:2525',
-    MAIL_FROM: 'Vigil <no-reply@vigil.test>',
-    APP_URL: base,
-    SESSION_SECRET: 'page-cache-secret-page-cache-secret-000',
-    PORT: String(port),
-    PAGE_CACHE_SECONDS: '60',
-  })
-  await web.waitForOutput('web: listening', 60_000)
+  web = await startWebProcess({ DATABASE_URL: t.url, PAGE_CACHE_SECONDS: '60' })
+  base = web.url
 }, 180_000)
 
 afterAll(async () => {

@@ -99,6 +99,30 @@ export async function startWorkerProcess(env: WorkerEnv, { waitUntilStarted = tr
   return worker
 }
 
+/**
+ * Runs the production web server (`npm start`'s code: server.ts and the built app) on a free port
+ * against the given database. Build first (`ensureBuild` from #scripts/ensure-build.ts).
+ */
+export async function startWebProcess(env: { DATABASE_URL: string } & Record<string, string>) {
+  const port = await freePort()
+  const url = `http://127.0.0.1:${port}`
+  const web = startProcess(node, [...TSX_LOADER, 'server.ts'], {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    NODE_ENV: 'production',
+    REDIS_URL: SHARED_REDIS_URL,
+    // Nothing is sent from a web request (the outbox is), so no relay needs to answer here.
+    SMTP_URL: 'smtp://127.0.0.1:2525',
+    MAIL_FROM: 'Vigil <no-reply@vigil.test>',
+    APP_URL: url,
+    SESSION_SECRET: 'test-secret-test-secret-test-secret-0000',
+    PORT: String(port),
+    ...env,
+  })
+  await web.waitForOutput('web: listening', 60_000)
+  return Object.assign(web, { url })
+}
+
 /** A redis-server of the test's own, on a free port, that the test may stop and restart. */
 export async function startRedisServer({
   port,

@@ -65,4 +65,13 @@ describe('configuration', () => {
     })
     expect(() => parseEnvKeys({}, ['DATABASE_URL'])).toThrow(/DATABASE_URL is required/)
   })
+
+  test('TRUST_PROXY as a hop count becomes a number, which Express reads as hops, not as an address', () => {
+    expect(parseEnv({ ...valid, TRUST_PROXY: '1' }).TRUST_PROXY).toBe(1)
+    expect(parseEnv({ ...valid, TRUST_PROXY: 'true' }).TRUST_PROXY).toBe(true)
+    expect(parseEnv({ ...valid, TRUST_PROXY: 'loopback, 10.0.0.0/8' }).TRUST_PROXY).toBe(
+      'loopback, 10.0.0.0/8',
+    )
+    expect(parseEnv(valid).TRUST_PROXY).toBeUndefined()
+  })
 })
