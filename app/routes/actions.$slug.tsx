@@ -24,7 +24,8 @@ import { hashIp } from '#app/utils/crypto.server.ts'
 import { createTranslator, formatDate, negotiateLocale } from '#app/utils/i18n.ts'
 import { useTranslation } from '#app/utils/i18n-react.tsx'
 import { fillLetter } from '#app/utils/letter-template.ts'
-import { headersWithRefusals, tooManyRequests } from '#app/utils/responses.server.ts'
+import { tooManyRequests } from '#app/utils/responses.server.ts'
+import { headersWithRefusals } from '#app/utils/route-headers.ts'
 import { RateLimitedError } from '#app/utils/rate-limit.server.ts'
 
 export const SlugSchema = z

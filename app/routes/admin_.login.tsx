@@ -13,7 +13,8 @@ import { hashIp } from '#app/utils/crypto.server.ts'
 import { createTranslator } from '#app/utils/i18n.ts'
 import { useTranslation } from '#app/utils/i18n-react.tsx'
 import { RateLimitedError } from '#app/utils/rate-limit.server.ts'
-import { headersWithRefusals, tooManyRequests } from '#app/utils/responses.server.ts'
+import { tooManyRequests } from '#app/utils/responses.server.ts'
+import { headersWithRefusals } from '#app/utils/route-headers.ts'
 import { getStaffSession } from '#app/utils/session.server.ts'
 
 export const meta: MetaFunction = () => {

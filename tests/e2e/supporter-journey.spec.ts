@@ -310,3 +310,35 @@ test.describe('staying in control', () => {
     expect(await signatureCount(page)).toBe(countBefore)
   })
 })
+
+test.describe('signing without JavaScript', () => {
+  test.use({ javaScriptEnabled: false })
+
+  test('a mistake is shown and kept, then signing and confirming work and count once', async ({
+    page,
+  }, testInfo) => {
+    const email = uniqueEmail(testInfo, 'nojs')
+    await page.goto(ACTION)
+    const before = await signatureCount(page)
+    await page.getByLabel('First name').fill('Noor')
+    await page.getByLabel('Last name').fill('Haddad')
+    await page.getByLabel('Email address', { exact: true }).first().fill(email)
+    await page.getByLabel('Country').selectOption('JO')
+    // The consent is left unticked: the server answers with the error and keeps what was typed.
+    await page.getByRole('button', { name: 'Sign and send' }).click()
+    await expect(page.getByText('There is 1 problem with what you entered')).toBeVisible()
+    await expect(
+      page.getByText('Tick the box to sign and send the letter in your name.').first(),
+    ).toBeVisible()
+    await expect(page.getByLabel('First name')).toHaveValue('Noor')
+    await page.getByLabel(/I sign this action/).check()
+    await page.getByRole('button', { name: 'Sign and send' }).click()
+    await expect(page.getByRole('heading', { name: 'Check your email' })).toBeVisible()
+
+    await page.goto(linkIn(await waitForMail(email), '/confirm/'))
+    await page.getByRole('button', { name: 'Confirm my signature' }).click()
+    await expect(page.getByRole('heading', { name: /your signature is confirmed/ })).toBeVisible()
+    await page.goto(ACTION)
+    expect(await signatureCount(page)).toBe(before + 1)
+  })
+})

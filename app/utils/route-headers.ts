@@ -1,0 +1,15 @@
+// Route `headers` exports. Not a .server module: the classic compiler keeps a `headers` export
+// that calls a function in the browser bundle, where a .server module is empty.
+import type { HeadersFunction } from '@remix-run/node'
+
+/**
+ * A route's headers: its own, plus those of a response it threw (Retry-After on a 429), which
+ * Remix drops unless the route passes them on.
+ */
+export function headersWithRefusals(own: Record<string, string> = {}): HeadersFunction {
+  return ({ errorHeaders }) => {
+    const headers = new Headers(errorHeaders)
+    for (const [name, value] of Object.entries(own)) headers.set(name, value)
+    return headers
+  }
+}
