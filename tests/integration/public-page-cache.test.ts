@@ -7,7 +7,6 @@ import { eq } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest'
 import { addConfirmedSignatures } from '#db/counters.ts'
 import { actions, actionUpdates } from '#db/schema.ts'
-import { ensureBuild } from '#scripts/ensure-build.ts'
 import { createTestDatabase, type TestDatabase } from '#tests/support/database.ts'
 import { createAction } from '#tests/support/factories.ts'
 import { waitFor } from '#tests/support/ports.ts'
@@ -19,7 +18,6 @@ let base: string
 let action: Awaited<ReturnType<typeof createAction>>
 
 beforeAll(async () => {
-  ensureBuild({ always: false })
   t = await createTestDatabase(inject('templateDatabase'), 'pagecache')
   action = await createAction(t.db, { title: 'Lawyer held after defending protesters' })
   web = await startWebProcess({ DATABASE_URL: t.url, PAGE_CACHE_SECONDS: '60' })

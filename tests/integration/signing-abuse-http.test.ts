@@ -3,7 +3,6 @@
 // readable 429 page with Retry-After, and nothing more is stored.
 import { sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest'
-import { ensureBuild } from '#scripts/ensure-build.ts'
 import { createTestDatabase, type TestDatabase } from '#tests/support/database.ts'
 import { createAction } from '#tests/support/factories.ts'
 import { startWebProcess } from '#tests/support/processes.ts'
@@ -13,7 +12,6 @@ let web: Awaited<ReturnType<typeof startWebProcess>>
 let slug: string
 
 beforeAll(async () => {
-  ensureBuild({ always: false })
   t = await createTestDatabase(inject('templateDatabase'), 'abuse')
   slug = (await createAction(t.db)).slug
   web = await startWebProcess({

@@ -1,5 +1,6 @@
 import type { TestProject } from 'vitest/node'
 import { migrateDatabase } from '#db/migrate.ts'
+import { ensureBuild } from '#scripts/ensure-build.ts'
 import {
   createEmptyDatabase,
   databaseUrl,
@@ -13,8 +14,13 @@ declare module 'vitest' {
   }
 }
 
-/** Migrates one template database per run; every test file clones it. */
+/**
+ * Migrates one template database per run; every test file clones it. Builds the app once, for
+ * the files that start the production web server: files run in parallel, and two builds into
+ * one folder at once would race.
+ */
 export default async function setup(project: TestProject) {
+  ensureBuild({ always: false })
   await dropStaleTestDatabases()
   const template = await createEmptyDatabase('template')
   await migrateDatabase(databaseUrl(template))

@@ -101,7 +101,7 @@ export async function startWorkerProcess(env: WorkerEnv, { waitUntilStarted = tr
 
 /**
  * Runs the production web server (`npm start`'s code: server.ts and the built app) on a free port
- * against the given database. Build first (`ensureBuild` from #scripts/ensure-build.ts).
+ * against the given database. The integration global setup builds the app first.
  */
 export async function startWebProcess(env: { DATABASE_URL: string } & Record<string, string>) {
   const port = await freePort()
