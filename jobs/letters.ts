@@ -5,7 +5,7 @@
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm'
 import type { Database, DbOrTx } from '#db/client.ts'
 import { actions, authorities, letterDigests, letters } from '#db/schema.ts'
-import { writeOutboxMessage, writeOutboxMessages } from './outbox.ts'
+import { PRESSURE_TEMPLATES, writeOutboxMessage, writeOutboxMessages } from './outbox.ts'
 
 /** One letter per authority for a newly confirmed signature (idempotent). */
 export async function createLettersForSignature(tx: DbOrTx, signatureId: string, actionId: string) {
@@ -186,7 +186,7 @@ export async function createDueDigests(
 
 /** Whether an email carries letters, whose status must follow its own. */
 export function carriesLetters(template: string) {
-  return template === 'authority-letter' || template === 'letter-digest'
+  return PRESSURE_TEMPLATES.some((letterTemplate) => letterTemplate === template)
 }
 
 /** Keeps each letter's status in step with the email that carried it. */

@@ -14,7 +14,6 @@ import {
   markOutboxFinished,
   markOutboxRetry,
   markOutboxSent,
-  PRESSURE_TEMPLATES,
   releaseOutboxMessage,
 } from '../outbox.ts'
 import { EmailDeliveryJobSchema, type EmailDeliveryJob } from '../queues.ts'
@@ -73,7 +72,7 @@ async function finish(
 
 /** Pressure on a paused case waits: letters, digests and updates (not confirmations). */
 function isPressure(message: OutboxMessage) {
-  return !message.transactional || PRESSURE_TEMPLATES.some((t) => t === message.template)
+  return !message.transactional || carriesLetters(message.template)
 }
 
 type SendContext = {
