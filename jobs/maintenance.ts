@@ -15,12 +15,14 @@ export async function startMaintenance({
   producer,
   consumer,
   prefix,
+  deadlineCheckMs,
   log,
 }: {
   db: Database
   producer: ConnectionOptions
   consumer: ConnectionOptions
   prefix: string
+  deadlineCheckMs: number
   log: (message: string) => void
 }) {
   const queue = new Queue(MAINTENANCE_QUEUE, {
@@ -37,7 +39,7 @@ export async function startMaintenance({
   const schedule = async () => {
     await queue.upsertJobScheduler(
       'close-expired-actions',
-      { every: 60_000 },
+      { every: deadlineCheckMs },
       { name: 'close-expired-actions' },
     )
     await queue.upsertJobScheduler(

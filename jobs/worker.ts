@@ -25,6 +25,7 @@ export type WorkerConfig = Pick<
   | 'OUTBOX_CLAIM_TIMEOUT_MS'
   | 'OUTBOX_REQUEUE_AFTER_MS'
   | 'EMAIL_CONCURRENCY'
+  | 'DEADLINE_CHECK_MS'
   | 'LETTER_THROTTLE_WINDOW_SECONDS'
   | 'DIGEST_PERIOD_SECONDS'
   | 'UPDATE_FANOUT_BATCH'
@@ -94,6 +95,7 @@ export async function startWorkers(config: WorkerConfig, log: Log = console.log)
     producer: queueRedis,
     consumer: maintenanceRedis,
     prefix: config.REDIS_PREFIX,
+    deadlineCheckMs: config.DEADLINE_CHECK_MS,
     log,
   })
   // After Redis comes back it may have lost queued jobs: re-enqueue every pending row at once.

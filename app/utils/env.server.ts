@@ -55,6 +55,9 @@ export const EnvSchema = z.object({
   // How long an enqueued row may wait before the reconciler assumes Redis lost its job.
   OUTBOX_REQUEUE_AFTER_MS: z.coerce.number().int().min(1000).default(300_000),
   EMAIL_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(10),
+  // How often the worker closes actions whose deadline has passed, in milliseconds (tests
+  // shorten it; the first check runs as soon as a worker starts).
+  DEADLINE_CHECK_MS: z.coerce.number().int().min(1000).max(3_600_000).default(60_000),
   // Abuse limits on signing, per client IP (hashed) and per address, each in a fixed window.
   RATE_LIMIT_SIGN_PER_IP: z.coerce.number().int().min(1).default(30),
   RATE_LIMIT_SIGN_PER_EMAIL: z.coerce.number().int().min(1).default(10),
