@@ -2,10 +2,14 @@ import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from
 import {
   Form,
   useActionData,
+  useFetcher,
   useLoaderData,
   useNavigation,
+  useParams,
   useSearchParams,
+  type ShouldRevalidateFunction,
 } from '@remix-run/react'
+import { useEffect, useRef } from 'react'
 import { ConsoleNotice } from '#app/components/console.tsx'
 import { CsrfInput } from '#app/components/csrf-input.tsx'
 import { ErrorSummary, Field, useErrorText } from '#app/components/forms.tsx'
@@ -40,6 +44,15 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     status: action.status,
   }
 }
+
+// A preview changes nothing, so the page's letter need not be read again after one.
+export const shouldRevalidate: ShouldRevalidateFunction = ({
+  formData,
+  defaultShouldRevalidate,
+}) => (formData?.get('intent') === 'preview' ? false : defaultShouldRevalidate)
+
+// How long typing must pause before the preview follows it.
+const LIVE_PREVIEW_DELAY_MS = 400
 
 type ActionResult =
   | {
@@ -106,22 +119,57 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   }
 }
 
+/**
+ * The letter editor. With JavaScript the preview follows the typing (the same server-side check
+ * and fill as "Preview without saving", which stays for browsers without it); without, the
+ * button does it. The preview is plain text, and only its one-line summary is announced, so a
+ * screen reader is not read the whole letter at every pause.
+ */
 export default function LetterTemplate() {
   const loaderData = useLoaderData<typeof loader>()
   const result = useActionData<typeof action>() as ActionResult | undefined
   const [searchParams] = useSearchParams()
   const navigation = useNavigation()
+  const params = useParams()
   const { t } = useTranslation()
   const errorText = useErrorText()
   const formResult = result && result.intent !== 'test' ? result : undefined
   const values: FormValues = formResult?.values ?? loaderData.template ?? {}
   const value = (key: string) => (typeof values[key] === 'string' ? (values[key] as string) : '')
+  const formKey = JSON.stringify(values)
+  // One live preview per version of the form: after a save or a submitted preview, the form
+  // shows what came back and the live preview starts afresh.
+  const live = useFetcher<typeof action>({ key: `letter-preview:${params.id}:${formKey}` })
+  const liveResult = live.data && live.data.intent !== 'test' ? live.data : undefined
+  const timer = useRef<ReturnType<typeof setTimeout>>(undefined)
+  useEffect(() => () => clearTimeout(timer.current), [])
+  const previewAsTyped = (form: HTMLFormElement) => {
+    clearTimeout(timer.current)
+    timer.current = setTimeout(() => {
+      const formData = new FormData(form)
+      formData.set('intent', 'preview')
+      void live.submit(formData, { method: 'post' })
+    }, LIVE_PREVIEW_DELAY_MS)
+  }
+
   const errors = formResult?.errors
   const labels = { subject: t('console.field.letterSubject'), body: t('console.field.letterBody') }
-  const preview = formResult?.preview !== undefined ? formResult.preview : loaderData.preview
+  // While typing, the letter field's problem is the live check's: unknown placeholders only,
+  // never "write the letter" before anyone has had the chance to.
+  const unknown = (liveResult ?? formResult)?.unknown ?? []
+  const bodyErrors = liveResult
+    ? unknown.length > 0
+      ? ['console.error.letterBody.unknownPlaceholders']
+      : undefined
+    : errors?.body
+  const preview = liveResult
+    ? (liveResult.preview ?? null)
+    : formResult?.preview !== undefined
+      ? formResult.preview
+      : loaderData.preview
+  const unsaved = liveResult !== undefined || formResult?.intent === 'preview'
   const done = searchParams.get('done')
-  const bodyError = errors?.body?.length
-  const unknown = formResult?.unknown ?? []
+  const bodyError = bodyErrors?.length
   return (
     <section aria-labelledby="letter-heading">
       <h2 id="letter-heading">{t('console.letter.heading')}</h2>
@@ -138,7 +186,14 @@ export default function LetterTemplate() {
       {loaderData.status === 'active' ? <p>{t('console.edit.activeNote')}</p> : null}
 
       <div className="console-columns">
-        <Form method="post" noValidate className="console-form" key={JSON.stringify(values)}>
+        <Form
+          method="post"
+          noValidate
+          className="console-form"
+          key={formKey}
+          onChange={(event) => previewAsTyped(event.currentTarget)}
+          onSubmit={() => clearTimeout(timer.current)}
+        >
           <CsrfInput />
           <ErrorSummary errors={errors} labels={labels} />
           <Field name="subject" label={labels.subject} errors={errors?.subject}>
@@ -155,7 +210,7 @@ export default function LetterTemplate() {
               <p className="field-error-message" id="field-body-error">
                 {unknown.length > 0
                   ? t('console.letter.unknownPlaceholders', { list: unknown.join(', ') })
-                  : errorText(errors!.body![0]!)}
+                  : errorText(bodyErrors[0]!)}
               </p>
             ) : null}
             <textarea
@@ -196,28 +251,37 @@ export default function LetterTemplate() {
         </aside>
       </div>
 
-      <section className="console-panel" aria-labelledby="preview-heading" aria-live="polite">
+      <section className="console-panel" aria-labelledby="preview-heading">
         <h3 id="preview-heading">{t('console.letter.previewHeading')}</h3>
-        {preview ? (
-          <>
+        <div aria-live="polite" data-testid="letter-preview-status">
+          {preview ? (
             <p className="console-muted">
-              {formResult?.intent === 'preview'
-                ? t('console.letter.previewUnsaved')
-                : t('console.letter.previewSaved')}{' '}
+              {unsaved ? t('console.letter.previewUnsaved') : t('console.letter.previewSaved')}{' '}
               {preview.authorityName
                 ? t('console.letter.previewFor', { name: preview.authorityName })
                 : t('console.letter.previewNoAuthority')}
             </p>
-            <div className="letter-preview" data-testid="letter-preview">
-              <p className="letter-subject">
-                <strong>{preview.subject}</strong>
-              </p>
-              <p className="letter-body">{preview.body}</p>
-            </div>
-          </>
-        ) : (
-          <p>{t('console.letter.noTemplate')}</p>
-        )}
+          ) : (
+            <p>
+              {liveResult ? t('console.letter.previewIncomplete') : t('console.letter.noTemplate')}
+            </p>
+          )}
+          {preview && unsaved && unknown.length > 0 ? (
+            <p>{t('console.letter.previewUnknown', { list: unknown.join(', ') })}</p>
+          ) : null}
+        </div>
+        {preview ? (
+          <div
+            className="letter-preview"
+            data-testid="letter-preview"
+            aria-busy={live.state !== 'idle' || undefined}
+          >
+            <p className="letter-subject">
+              <strong>{preview.subject}</strong>
+            </p>
+            <p className="letter-body">{preview.body}</p>
+          </div>
+        ) : null}
       </section>
 
       {loaderData.template ? (

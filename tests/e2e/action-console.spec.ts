@@ -1,6 +1,7 @@
-// The campaign console as a campaign manager uses it against the clock: draft a case with its
-// photo, the official to write to and the model letter, preview the letter, launch, see it go
-// public, and post an update that lands on the public timeline.
+// The campaign console as a campaign manager uses it against the clock: the first admin, made on
+// the command line, drafts a case with its photo, the official to write to and the model letter
+// (its preview following the typing), launches it and sees it go public; an editor posts an update
+// that lands on the public timeline and runs the case until it closes.
 import fs from 'node:fs'
 import path from 'node:path'
 import { hash } from '@node-rs/argon2'
@@ -8,26 +9,21 @@ import type { Page, TestInfo } from '@playwright/test'
 import sharp from 'sharp'
 import { axeViolations, expect, test } from './support/fixtures.ts'
 import { waitForMail, withDatabase } from './support/mail.ts'
+import { choosePassword, createStaffWithLink, STAFF_PASSWORD } from './support/staff.ts'
 
-const PASSWORD = 'correct horse battery staple, for the console'
-
-/** An editor made directly in the database, as an admin would have invited them. */
-async function createEditor(testInfo: TestInfo) {
-  const email = `editor.${testInfo.project.name}.${Date.now()}@example.org`
-  const passwordHash = await hash(PASSWORD)
-  await withDatabase(
-    (sql) => sql`
-      insert into staff_users (email, name, role, password_hash)
-      values (${email}, 'Edna Editor', 'editor', ${passwordHash})`,
-  )
-  return email
+function uniqueEmail(testInfo: TestInfo, label: string) {
+  return `${label}.${testInfo.project.name}.${Date.now()}@example.org`
 }
 
+/** Signs in from the login page with the keyboard alone: type, Tab, type, Enter. */
 async function signIn(page: Page, email: string) {
   await page.goto('/admin/login')
-  await page.getByLabel('Email').fill(email)
-  await page.getByLabel('Password', { exact: true }).fill(PASSWORD)
-  await page.getByRole('button', { name: 'Sign in' }).click()
+  await page.getByLabel('Email address').focus()
+  await page.keyboard.type(email)
+  await page.keyboard.press('Tab')
+  await expect(page.getByLabel('Password', { exact: true })).toBeFocused()
+  await page.keyboard.type(STAFF_PASSWORD)
+  await page.keyboard.press('Enter')
   await expect(page).toHaveURL(/\/admin$/)
 }
 
@@ -48,18 +44,22 @@ test.describe('campaign console', () => {
     })
   })
 
-  test('an editor drafts an action with an authority and a letter, previews it, launches it, posts an update that appears publicly, and runs it until it closes', async ({
+  test('the first admin drafts an action with an authority and a letter, previews it as they type, launches it; an editor posts an update that appears publicly and runs it until it closes', async ({
     page,
     browser,
   }, testInfo) => {
-    const email = await createEditor(testInfo)
+    // A case's whole life, by two people: longer than one page's test.
+    test.setTimeout(120_000)
+    const email = uniqueEmail(testInfo, 'ana-admin')
     const suffix = `${testInfo.project.name}-${Date.now().toString(36)}`
     const atRiskName = `Yara Testcase ${suffix}`
     const title = `Community health worker detained ${suffix}`
     let photoPath: string | null = null
 
     try {
-      await signIn(page, email)
+      // The first admin, made on the command line, chooses a password from the printed link,
+      // which signs them in.
+      await choosePassword(page, await createStaffWithLink(email, 'admin', 'Ana Admin'))
 
       // Draft the case.
       await page.getByRole('link', { name: 'New action' }).click()
@@ -115,33 +115,87 @@ test.describe('campaign console', () => {
       await expect(page.getByRole('status')).toContainText('Authority added')
       await expect(page.getByRole('heading', { name: 'Hon. Amos Fictional' })).toBeVisible()
 
-      // The model letter: an unknown placeholder is refused, listed, and nothing typed is lost.
+      // The model letter. The preview follows the typing, checked as a save would check it: an
+      // unknown placeholder shows up at once, and markup stays text.
       await page
         .getByRole('navigation', { name: 'This action' })
         .getByRole('link', { name: 'Letter' })
         .click()
-      await page.getByLabel('Subject').fill('Release {{action.atRiskName}}')
-      const body =
-        '{{authority.salutation}},\n\nI am writing about {{action.atRiskName}}, detained for her work.\n\n{{supporter.mesage}}\n\n{{supporter.fullName}}'
-      await page.getByLabel('Letter', { exact: true }).fill(body)
-      await page.getByRole('button', { name: 'Save the letter' }).click()
-      await expect(page.getByText('{{supporter.mesage}}. Correct or remove them.')).toBeVisible()
-      await expect(page.getByLabel('Letter', { exact: true })).toHaveValue(body)
-
-      await page
-        .getByLabel('Letter', { exact: true })
-        .fill(body.replace('{{supporter.mesage}}', '{{supporter.message}}'))
-      await page.getByRole('button', { name: 'Preview without saving' }).click()
       const preview = page.getByTestId('letter-preview')
+      const previewStatus = page.getByTestId('letter-preview-status')
+      await expect(previewStatus).toHaveAttribute('aria-live', 'polite')
+      await expect(previewStatus).toHaveText(
+        'No letter yet. Write one and save it to see the preview.',
+      )
+      await page.getByLabel('Subject').fill('Release {{action.atRiskName}}')
+      await expect(previewStatus).toHaveText(
+        'Write a subject and a letter to see the preview here.',
+      )
+      const letterField = page.getByLabel('Letter', { exact: true })
+      const opening =
+        '{{authority.salutation}},\n\nI am writing about {{action.atRiskName}}, detained for her work.\n\n<img src=x onerror=alert(1)>\n\n'
+      await letterField.fill(opening)
+      // The last line typed key by key, as the preview meets it.
+      await letterField.press('Control+End')
+      await page.keyboard.type('{{supporter.mesage}}')
       await expect(preview).toContainText(`Release ${atRiskName}`)
       await expect(preview).toContainText('Dear Cabinet Secretary,')
-      await expect(preview).toContainText('Alex Sample')
-      await expect(preview).not.toContainText('{{')
-      await expect(page.getByText('Not saved yet')).toBeVisible()
+      await expect(preview).toContainText(`I am writing about ${atRiskName}`)
+      await expect(preview).toContainText('{{supporter.mesage}}')
+      await expect(preview).toContainText('<img src=x onerror=alert(1)>')
+      await expect(preview.locator('img')).toHaveCount(0)
+      await expect(previewStatus).toContainText('Not saved yet')
+      await expect(previewStatus).toContainText(
+        'Left as typed, because nobody could fill them: {{supporter.mesage}}.',
+      )
+      await expect(page.getByText('{{supporter.mesage}}. Correct or remove them.')).toBeVisible()
+      await expect(letterField).toHaveAttribute('aria-invalid', 'true')
+      // Typing on was not interrupted: the field kept its focus through every preview.
+      await expect(letterField).toBeFocused()
 
+      // Saving it anyway is refused, listed, and nothing typed is lost.
+      const typed = await letterField.inputValue()
       await page.getByRole('button', { name: 'Save the letter' }).click()
+      await expect(page.getByRole('alert')).toContainText(
+        'The letter uses placeholders that do not exist.',
+      )
+      await expect(page.getByText('{{supporter.mesage}}. Correct or remove them.')).toBeVisible()
+      await expect(letterField).toHaveValue(typed)
+
+      // Corrected, the problem goes away as it is typed.
+      await letterField.fill(
+        `${opening.replace('<img src=x onerror=alert(1)>\n\n', '')}{{supporter.message}}\n\n{{supporter.fullName}}`,
+      )
+      await expect(preview).toContainText('Alex Sample')
+      await expect(preview).toContainText('I have followed this case with great concern')
+      await expect(preview).not.toContainText('{{')
+      await expect(previewStatus).toHaveText(
+        'Not saved yet: the letter as typed, for a sample supporter. Written to Hon. Amos Fictional.',
+      )
+      await expect(letterField).not.toHaveAttribute('aria-invalid')
+      await expect(page.getByText('Correct or remove them.')).toHaveCount(0)
+
+      // Without JavaScript, the button previews instead.
+      const noScript = await browser.newContext({
+        javaScriptEnabled: false,
+        storageState: await page.context().storageState(),
+      })
+      const plain = await noScript.newPage()
+      await plain.goto(page.url())
+      await plain.getByLabel('Subject').fill('Free {{action.atRiskName}}')
+      await plain.getByLabel('Letter', { exact: true }).fill('{{authority.salutation}}, free her.')
+      await plain.getByRole('button', { name: 'Preview without saving' }).click()
+      await expect(plain.getByTestId('letter-preview')).toContainText(`Free ${atRiskName}`)
+      await expect(plain.getByTestId('letter-preview')).toContainText(
+        'Dear Cabinet Secretary, free her.',
+      )
+      await noScript.close()
+
+      // Saved from the keyboard.
+      await page.getByRole('button', { name: 'Save the letter' }).focus()
+      await page.keyboard.press('Enter')
       await expect(page.getByRole('status')).toContainText('Letter saved')
-      await expect(page.getByText('The saved letter, for a sample supporter.')).toBeVisible()
+      await expect(previewStatus).toContainText('The saved letter, for a sample supporter.')
       await expect(preview).toContainText(`I am writing about ${atRiskName}`)
 
       expect(await axeViolations(page)).toEqual([])
@@ -186,7 +240,14 @@ test.describe('campaign console', () => {
       await expect(visitor.getByText(reference, { exact: true }).first()).toBeVisible()
       await expect(visitor.getByText('No updates yet.')).toBeVisible()
 
-      // An update, drafted, previewed and published.
+      // The admin hands over to an editor, made on the command line too, who finds the case on
+      // the overview and posts an update: drafted, previewed and published.
+      await page.getByRole('button', { name: 'Sign out' }).click()
+      await expect(page).toHaveURL(/\/admin\/login$/)
+      const editorEmail = uniqueEmail(testInfo, 'edna-editor')
+      await choosePassword(page, await createStaffWithLink(editorEmail, 'editor', 'Edna Editor'))
+      await expect(page.getByTestId('admin-user')).toHaveText('Signed in as Edna Editor, Editor')
+      await page.getByRole('link', { name: title }).click()
       await page
         .getByRole('navigation', { name: 'This action' })
         .getByRole('link', { name: 'Updates' })
@@ -287,7 +348,7 @@ test.describe('campaign console', () => {
     page,
   }, testInfo) => {
     const email = `viewer.${testInfo.project.name}.${Date.now()}@example.org`
-    const passwordHash = await hash(PASSWORD)
+    const passwordHash = await hash(STAFF_PASSWORD)
     await withDatabase(
       (sql) => sql`
         insert into staff_users (email, name, role, password_hash)

@@ -1,49 +1,16 @@
 // Staff accounts as people use them: the first admin made on the command line, setting a password
 // from a link, signing in and out, inviting a colleague, what a viewer may not open, a wrong
 // password, and a forgotten one reset by email.
-import path from 'node:path'
 import type { Page, TestInfo } from '@playwright/test'
-import { projectRoot, startProcess } from '#tests/support/processes.ts'
 import { axeViolations, expect, test } from './support/fixtures.ts'
 import { linkIn, waitForMail, withDatabase } from './support/mail.ts'
-import { readE2EState } from './support/state.ts'
-
-const PASSWORD = 'a long and unguessable passphrase'
+import { choosePassword, createStaffWithLink, STAFF_PASSWORD } from './support/staff.ts'
 
 function uniqueEmail(testInfo: TestInfo, label: string) {
   return `${label}.${testInfo.project.name}.${Date.now()}@example.org`
 }
 
-/** Runs `npm run staff:create` against the e2e database; returns its exit code and output. */
-async function staffCreate(args: string[]) {
-  const { databaseUrl, appUrl } = readE2EState()
-  const run = startProcess(
-    path.join(projectRoot, 'node_modules', '.bin', 'tsx'),
-    ['scripts/staff-create.ts', ...args],
-    { PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_URL: databaseUrl, APP_URL: appUrl },
-  )
-  const code = await run.exited
-  return { code, output: run.output() }
-}
-
-async function createWithLink(email: string, role: string, name: string) {
-  const { code, output } = await staffCreate(['--email', email, '--role', role, '--name', name])
-  expect(code, output).toBe(0)
-  const link = output.match(/https?:\/\/\S+\/admin\/set-password\/[\w-]+/)?.[0]
-  if (!link) throw new Error(`No set-password link in:\n${output}`)
-  return link
-}
-
-async function choosePassword(page: Page, link: string, password = PASSWORD) {
-  await page.goto(link)
-  await expect(page.getByRole('heading', { name: 'Choose a password' })).toBeVisible()
-  await page.getByLabel('New password', { exact: true }).fill(password)
-  await page.getByLabel('Type the new password again').fill(password)
-  await page.getByRole('button', { name: 'Save password and sign in' }).click()
-  await expect(page).toHaveURL(/\/admin$/)
-}
-
-async function signIn(page: Page, email: string, password = PASSWORD) {
+async function signIn(page: Page, email: string, password = STAFF_PASSWORD) {
   await page.getByLabel('Email address').fill(email)
   await page.getByLabel('Password', { exact: true }).fill(password)
   await page.getByRole('button', { name: 'Sign in' }).click()
@@ -61,7 +28,7 @@ test.describe('staff accounts', () => {
     page,
   }, testInfo) => {
     const email = uniqueEmail(testInfo, 'ana-admin')
-    const link = await createWithLink(email, 'admin', 'Ana Admin')
+    const link = await createStaffWithLink(email, 'admin', 'Ana Admin')
 
     await choosePassword(page, link)
     const nav = consoleNav(page)
@@ -129,7 +96,7 @@ test.describe('staff accounts', () => {
     page,
   }, testInfo) => {
     const email = uniqueEmail(testInfo, 'vic-viewer')
-    await choosePassword(page, await createWithLink(email, 'viewer', 'Vic Viewer'))
+    await choosePassword(page, await createStaffWithLink(email, 'viewer', 'Vic Viewer'))
     const nav = consoleNav(page)
     await expect(nav.getByRole('link', { name: 'Overview' })).toBeVisible()
     await expect(nav.getByRole('link', { name: 'Staff' })).toHaveCount(0)
@@ -170,7 +137,7 @@ test.describe('staff accounts', () => {
     expect(await axeViolations(page)).toEqual([])
 
     const email = uniqueEmail(testInfo, 'wrong')
-    await choosePassword(page, await createWithLink(email, 'editor', 'Wren Wrong'))
+    await choosePassword(page, await createStaffWithLink(email, 'editor', 'Wren Wrong'))
     await signOut(page)
 
     const message =
@@ -191,7 +158,7 @@ test.describe('staff accounts', () => {
     page,
   }, testInfo) => {
     const email = uniqueEmail(testInfo, 'reset')
-    await choosePassword(page, await createWithLink(email, 'editor', 'Rosa Reset'))
+    await choosePassword(page, await createStaffWithLink(email, 'editor', 'Rosa Reset'))
     await signOut(page)
 
     await page.getByRole('link', { name: 'Forgotten your password?' }).click()
@@ -208,7 +175,7 @@ test.describe('staff accounts', () => {
     await expect(page.getByTestId('admin-user')).toHaveText('Signed in as Rosa Reset, Editor')
     await signOut(page)
 
-    await signIn(page, email, PASSWORD)
+    await signIn(page, email, STAFF_PASSWORD)
     await expect(page.getByRole('alert')).toContainText('not right')
     await signIn(page, email, newPassword)
     await expect(page).toHaveURL(/\/admin$/)

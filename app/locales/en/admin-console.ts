@@ -245,6 +245,8 @@ export const adminConsole = {
   'console.letter.previewFor': 'Written to {{name}}.',
   'console.letter.previewNoAuthority': 'Add an authority to see their name and salutation here.',
   'console.letter.noTemplate': 'No letter yet. Write one and save it to see the preview.',
+  'console.letter.previewIncomplete': 'Write a subject and a letter to see the preview here.',
+  'console.letter.previewUnknown': 'Left as typed, because nobody could fill them: {{list}}.',
   'console.letter.testIntro': 'Email yourself the saved letter, filled for the sample supporter.',
   'console.letter.test': 'Send me a test',
   'console.letter.testQueued': 'Test letter on its way to your inbox.',
