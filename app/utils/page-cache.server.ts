@@ -57,6 +57,11 @@ export function createPageCache({ ttlMs, maxEntries = 500, now = Date.now }: Pag
   const asServed = (page: RenderedPage): ServedPage => ({ ...page, body: Buffer.from(page.body) })
 
   return {
+    /** A fresh copy for `key` sent with `nonce`, or nothing: for callers that cannot render. */
+    hit(key: string, nonce: string): ServedPage | undefined {
+      const cached = fresh(key)
+      return cached && nonce ? withNonce(cached, nonce) : undefined
+    },
     /**
      * The page for `key`, sent with `nonce`: from the cache when a copy is fresh, else from
      * `render`, which must render with that same nonce.
@@ -112,6 +117,11 @@ export type PageCache = ReturnType<typeof createPageCache>
 
 /** Public pages worth keeping: the home page, the list and each action's page. */
 export const CACHEABLE_PAGE_PATHS = ['/', '/actions', '/actions/:slug']
+/** The same paths as a test on a raw request URL (query string allowed), for the fast path. */
+export const CACHEABLE_PAGE_URL = /^\/(?:actions(?:\/[^/?#]+)?\/?)?(?:\?|$)/i
+
+/** The cache's key: pages differ by language and URL, nothing else (no cookies are sent). */
+export const pageCacheKey = (locale: string, url: string) => `${locale} ${url}`
 
 /** The cookie a state-changing response sets, so its sender reads their own write at once. */
 export const FRESH_PAGES_COOKIE = 'vigil_fresh'

@@ -60,6 +60,38 @@ describe('public pages served from memory', () => {
     expect(withoutNonce[2]).toBe(withoutNonce[0])
   })
 
+  test('a copy from memory carries the same headers as the page rendered for the first visitor', async () => {
+    const headersOf = (response: Response) =>
+      Object.fromEntries(
+        [...response.headers]
+          .filter(([name]) => name !== 'date')
+          .map(([name, value]) => [
+            name,
+            name === 'content-security-policy' ? value.replace(/'nonce-[^']+'/, 'NONCE') : value,
+          ]),
+      )
+    // A URL no earlier test asked for, so the first answer is a render and the next ones copies.
+    const url = `${base}/actions?q=${encodeURIComponent('lawyer')}`
+    const rendered = await fetch(url)
+    await rendered.text()
+    const copy = await fetch(url)
+    const copyBody = await copy.text()
+    expect(copy.status).toBe(200)
+    expect(headersOf(copy)).toEqual(headersOf(rendered))
+    expect(headersOf(copy)).toMatchObject({
+      'content-type': 'text/html; charset=utf-8',
+      'x-frame-options': 'DENY',
+      'x-content-type-options': 'nosniff',
+      'referrer-policy': 'same-origin',
+    })
+    expect(Number(copy.headers.get('content-length'))).toBe(Buffer.byteLength(copyBody))
+
+    const head = await fetch(url, { method: 'HEAD' })
+    expect(head.status).toBe(200)
+    expect(head.headers.get('content-length')).toBe(copy.headers.get('content-length'))
+    expect(await head.text()).toBe('')
+  })
+
   test('a new count reaches visitors without cookies when the copy expires, and signed-in staff at once', async () => {
     const before = await visit(pagePath())
     expect(before.count).toMatch(/^0 signatures/)

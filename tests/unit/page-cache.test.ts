@@ -1,5 +1,9 @@
 import { describe, expect, test } from 'vitest'
-import { createPageCache, type RenderedPage } from '#app/utils/page-cache.server.ts'
+import {
+  createPageCache,
+  type RenderedPage,
+  CACHEABLE_PAGE_URL,
+} from '#app/utils/page-cache.server.ts'
 
 const html = (nonce: string, text = 'Free Amara') =>
   `<html><script nonce="${nonce}">1</script><p>${text}</p><script nonce="${nonce}">2</script></html>`
@@ -119,5 +123,32 @@ describe('the public page cache', () => {
     cache.clear()
     await cache.serve('a', 'n', render.for('n'))
     expect(render.calls()).toBe(3)
+  })
+})
+
+describe('which raw URLs the fast path may answer from memory', () => {
+  test('the home page, the list (with its filters) and an action page', () => {
+    for (const url of [
+      '/',
+      '/?x=1',
+      '/actions',
+      '/actions/',
+      '/actions?q=lawyer&country=TR',
+      '/actions/free-ana',
+      '/actions/free-ana?utm=x',
+    ])
+      expect(CACHEABLE_PAGE_URL.test(url), url).toBe(true)
+  })
+  test('nothing deeper, nothing else', () => {
+    for (const url of [
+      '/admin',
+      '/actions/free-ana/thank-you',
+      '/actions/free-ana/check-email',
+      '/actionsx',
+      '/build/app.js',
+      '/media/x.jpg',
+      '//actions',
+    ])
+      expect(CACHEABLE_PAGE_URL.test(url), url).toBe(false)
   })
 })
