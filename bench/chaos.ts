@@ -9,6 +9,7 @@
 // drain and checks the invariants: every signature answered with success is stored, every
 // confirmation answered with success is confirmed, every counter equals its confirmed rows, every
 // outbox message was delivered, and duplicates stay under their bound. Exits 1 when one breaks.
+import { execSync } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
@@ -41,30 +42,31 @@ const { values: options } = parseArgs({
 })
 const short = options.short
 
-// Seconds from the start of the load. The short version keeps every fault, closer together.
+// Seconds. The first fault comes `firstFaultAt` after the load starts, each next one `gapSeconds`
+// after the previous one is over (however long that took: PostgreSQL's shutdown has taken 30 s),
+// and the load stops `tailSeconds` after the last, or at `maxLoadSeconds`. The short version keeps
+// every fault, closer together.
 const plan = short
   ? {
-      loadSeconds: 60,
+      maxLoadSeconds: 150,
       signPerSecond: 15,
       confirmPerSecond: 8,
       followers: 1_000,
-      killWorkerAt: 6,
-      restartRedisAt: 16,
-      restartPostgresAt: 27,
-      refuseSmtpAt: 38,
+      firstFaultAt: 6,
+      gapSeconds: 6,
       refuseSmtpSeconds: 10,
+      tailSeconds: 10,
       drainTimeoutMs: 75_000,
     }
   : {
-      loadSeconds: 150,
+      maxLoadSeconds: 300,
       signPerSecond: 25,
       confirmPerSecond: 12,
       followers: 5_000,
-      killWorkerAt: 15,
-      restartRedisAt: 40,
-      restartPostgresAt: 70,
-      refuseSmtpAt: 100,
+      firstFaultAt: 15,
+      gapSeconds: 20,
       refuseSmtpSeconds: 30,
+      tailSeconds: 30,
       drainTimeoutMs: 240_000,
     }
 // Outages last this long before the service comes back.
@@ -102,6 +104,7 @@ let worker: Spawned | undefined
 // Every worker started, the killed ones too: their logs explain a broken invariant.
 const workers: Spawned[] = []
 let web: Spawned | undefined
+let postgresOutput: () => string = () => ''
 
 function check(name: string, ok: boolean, detail: string) {
   invariants.push({ name, ok, detail })
@@ -115,6 +118,7 @@ async function main() {
 
   const pg = await startEmbeddedPostgres({ dir: dataDir, port: await freePort() })
   cleanups.push(async () => pg.stop())
+  postgresOutput = pg.output
   const redis = await startRedisServer({ port: await freePort() })
   cleanups.push(() => redis.stop())
   const sink = await startSmtpSink({ port: await freePort() })
@@ -197,8 +201,7 @@ async function main() {
     const sampler = setInterval(() => accepted.push([Date.now(), sink.accepted()]), 200)
     cleanups.unshift(async () => clearInterval(sampler))
 
-    const loadStart = Date.now()
-    const at = (seconds: number) => sleep(Math.max(0, loadStart + seconds * 1000 - Date.now()))
+    const stopLoad = new AbortController()
     const load = runLoad(
       {
         kind: 'steady',
@@ -206,17 +209,17 @@ async function main() {
         slug: action.slug,
         actionId: action.id,
         databaseUrl: url,
-        seconds: plan.loadSeconds,
+        seconds: plan.maxLoadSeconds,
         signPerSecond: plan.signPerSecond,
         confirmPerSecond: plan.confirmPerSecond,
         label: 'chaos',
       },
-      { timeoutMs: plan.loadSeconds * 1000 + 60_000 },
+      { timeoutMs: plan.maxLoadSeconds * 1000 + 60_000, signal: stopLoad.signal },
     )
     await publishUpdate(sql, action.id, 'First update under load')
     log(`load started; update 1 fanning out to ${plan.followers} followers`)
 
-    await at(plan.killWorkerAt)
+    await sleep(plan.firstFaultAt * 1000)
     let fault: Fault = { name: 'worker SIGKILL + restart', start: Date.now(), end: 0 }
     log('SIGKILL the worker')
     killing = true
@@ -231,7 +234,7 @@ async function main() {
     faults.push(fault)
     log('worker restarted')
 
-    await at(plan.restartRedisAt)
+    await sleep(plan.gapSeconds * 1000)
     fault = { name: 'Redis restart (comes back empty)', start: Date.now(), end: 0 }
     log('stopping Redis')
     await redis.stop()
@@ -241,21 +244,36 @@ async function main() {
     faults.push(fault)
     log('Redis back, empty')
 
-    await at(plan.restartPostgresAt - 3)
+    await sleep((plan.gapSeconds - 3) * 1000)
     await publishUpdate(sql, action.id, 'Second update, before the database restarts')
-    await at(plan.restartPostgresAt)
+    await sleep(3000)
     fault = { name: 'PostgreSQL restart', start: Date.now(), end: 0 }
     log('stopping PostgreSQL')
+    // A shutdown that takes long (30 s has been seen) is waiting on some child: name them.
+    const slowStop = setInterval(() => {
+      try {
+        const children = execSync(
+          `ps -o pid,etimes,stat,args --ppid "$(pgrep -of 'postgres -D ${dataDir}')"`,
+        ).toString()
+        log(`PostgreSQL still stopping; its processes:\n${children}`)
+      } catch {
+        // The postmaster exited between the check and ps.
+      }
+    }, 5000)
     await pg.stop()
+    clearInterval(slowStop)
+    log(`PostgreSQL stopped in ${((Date.now() - fault.start) / 1000).toFixed(1)} s`)
     await sleep(DOWN_MS)
+    const starting = Date.now()
     await pg.start()
+    log(`PostgreSQL started in ${((Date.now() - starting) / 1000).toFixed(1)} s`)
     fault.end = Date.now()
     faults.push(fault)
     log('PostgreSQL back')
 
-    await at(plan.refuseSmtpAt - 3)
+    await sleep((plan.gapSeconds - 3) * 1000)
     await publishUpdate(sql, action.id, 'Third update, before the relay refuses')
-    await at(plan.refuseSmtpAt)
+    await sleep(3000)
     fault = {
       name: `SMTP refuses (421) for ${plan.refuseSmtpSeconds} s`,
       start: Date.now(),
@@ -270,6 +288,8 @@ async function main() {
     faults.push(fault)
     log('SMTP sink accepting again')
 
+    await sleep(plan.tailSeconds * 1000)
+    stopLoad.abort()
     const { signs, confirms } = await load
     log(`load done: ${signs.length} sign requests, ${confirms.length} confirmations`)
 
@@ -523,6 +543,7 @@ fs.writeFileSync(
   [
     `--- web\n${web?.output() ?? ''}`,
     ...workers.map((w, i) => `--- worker ${i + 1}\n${w.output()}`),
+    `--- postgres\n${postgresOutput()}`,
   ].join('\n'),
 )
 const seconds = (Date.now() - startedAt.getTime()) / 1000

@@ -98,10 +98,17 @@ type ResultOf<J extends LoadJob> = J extends { kind: 'get' | 'confirm' }
         ? MailSummary
         : SteadySummary
 
-/** Runs one job in a fresh child process; rejects if it fails or outlives `timeoutMs`. */
+/**
+ * Runs one job in a fresh child process; rejects if it fails or outlives `timeoutMs`. Aborting
+ * `signal` asks a steady load to stop early and report what it did.
+ */
 export function runLoad<J extends LoadJob>(
   job: J,
-  { timeoutMs, env = {} }: { timeoutMs: number; env?: Record<string, string> },
+  {
+    timeoutMs,
+    env = {},
+    signal,
+  }: { timeoutMs: number; env?: Record<string, string>; signal?: AbortSignal },
 ): Promise<ResultOf<J>> {
   return new Promise((resolve, reject) => {
     const child = fork(path.join(projectRoot, 'bench', 'load.ts'), [], {
@@ -131,5 +138,8 @@ export function runLoad<J extends LoadJob>(
       finish(new Error(`load job "${job.kind}" exited (${code}) without a result`)),
     )
     child.send(job)
+    signal?.addEventListener('abort', () => {
+      if (child.connected) child.send('stop')
+    })
   })
 }

