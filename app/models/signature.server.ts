@@ -21,7 +21,7 @@ import { getDb } from '#app/utils/db.server.ts'
 import { hashForRateLimit } from '#app/utils/crypto.server.ts'
 import { canonicalEmail } from '#app/utils/email-address.ts'
 import { getEnv } from '#app/utils/env.server.ts'
-import { hitRateLimit, RateLimitedError } from '#app/utils/rate-limit.server.ts'
+import { hitRateLimit, hitRateLimits, RateLimitedError } from '#app/utils/rate-limit.server.ts'
 import { createLinkToken, verifyLinkToken } from '#app/utils/tokens.server.ts'
 
 /** Confirmation emails for one pending signature: a few a day, however often the form is sent. */
@@ -95,16 +95,16 @@ export async function signAction({
   const action = await openActionBySlug(db, slug)
   if (!action || action.status !== 'active' || action.pausedAt) return { status: 'not-open' }
   // Counted outside the signing transaction, so they never hold a lock while it runs.
-  await hitRateLimit(
-    db,
-    { bucket: 'sign-ip', limit: env.RATE_LIMIT_SIGN_PER_IP, windowSeconds: 600 },
-    ipHash,
-  )
-  await hitRateLimit(
-    db,
-    { bucket: 'sign-email', limit: env.RATE_LIMIT_SIGN_PER_EMAIL, windowSeconds: 3600 },
-    hashForRateLimit(canonicalEmail(input.email)),
-  )
+  await hitRateLimits(db, [
+    {
+      rule: { bucket: 'sign-ip', limit: env.RATE_LIMIT_SIGN_PER_IP, windowSeconds: 600 },
+      key: ipHash,
+    },
+    {
+      rule: { bucket: 'sign-email', limit: env.RATE_LIMIT_SIGN_PER_EMAIL, windowSeconds: 3600 },
+      key: hashForRateLimit(canonicalEmail(input.email)),
+    },
+  ])
 
   return db.transaction(async (tx) => {
     const supporter = await upsertSupporter(tx, {
