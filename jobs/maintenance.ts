@@ -6,8 +6,9 @@ import { z } from 'zod'
 import { closeExpiredActions } from '#app/models/action-admin.server.ts'
 import { pruneRateLimits } from '#app/utils/rate-limit.server.ts'
 import type { Database } from '#db/client.ts'
+import { QUEUE_NAMES } from './queues.ts'
 
-export const MAINTENANCE_QUEUE = 'maintenance'
+export const MAINTENANCE_QUEUE = QUEUE_NAMES.maintenance
 const MaintenanceJob = z.enum(['close-expired-actions', 'prune-rate-limits'])
 
 export async function startMaintenance({

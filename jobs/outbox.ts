@@ -2,7 +2,7 @@
 // that caused it; the dispatcher moves pending rows to BullMQ; the reconciler re-enqueues what
 // Redis lost. PostgreSQL is the record of what must be sent; Redis only moves ids around.
 import type { Queue } from 'bullmq'
-import { and, eq, inArray, lt, sql } from 'drizzle-orm'
+import { and, eq, inArray, lt, or, sql } from 'drizzle-orm'
 import type { Database, DbOrTx } from '#db/client.ts'
 import { emailOutbox } from '#db/schema.ts'
 import { getEmailTemplate } from '#emails/render.ts'
@@ -89,7 +89,11 @@ export async function writeOutboxMessages(tx: DbOrTx, messages: NewOutboxMessage
 
 /** Messages that put pressure on a case: held while its action is paused. */
 export const PRESSURE_TEMPLATES = ['authority-letter', 'letter-digest'] as const
-const heldWhilePaused = sql`(${emailOutbox.transactional} = false or ${emailOutbox.template} in ('authority-letter', 'letter-digest'))`
+/** Held while paused: the letters, and everything not transactional (updates). */
+const heldWhilePaused = or(
+  eq(emailOutbox.transactional, false),
+  inArray(emailOutbox.template, [...PRESSURE_TEMPLATES]),
+)!
 
 /**
  * Moves due pending rows to the queue, with the row id as the job id, so enqueueing twice is
@@ -224,6 +228,14 @@ export async function releaseOutboxMessage(db: Database, id: string) {
       attempts: sql`greatest(${emailOutbox.attempts} - 1, 0)`,
     })
     .where(and(eq(emailOutbox.id, id), eq(emailOutbox.status, 'sending')))
+}
+
+/** Its job is gone from Redis: a row still pending is enqueued again by the dispatcher's next pass. */
+export async function markOutboxUnqueued(db: DbOrTx, id: string) {
+  await db
+    .update(emailOutbox)
+    .set({ enqueuedAt: null })
+    .where(and(eq(emailOutbox.id, id), eq(emailOutbox.status, 'pending')))
 }
 
 /** After a transient failure: back to pending (BullMQ's backoff decides when to try again). */

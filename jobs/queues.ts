@@ -5,23 +5,38 @@ import { z } from 'zod'
 
 export const QUEUE_NAMES = {
   emailDelivery: 'email-delivery',
+  // Scheduled housekeeping (jobs/maintenance.ts).
+  maintenance: 'maintenance',
 } as const
 
 export const EmailDeliveryJobSchema = z.object({ outboxId: z.uuid() }).strict()
 export type EmailDeliveryJob = z.infer<typeof EmailDeliveryJobSchema>
 
-export const emailDeliveryJobOptions = {
-  // Transient SMTP failures (connection refused, 4xx) retry: 2 s, 4 s, 8 s, … about 8.5 minutes in all.
-  attempts: 9,
-  backoff: { type: 'exponential', delay: 2000 },
-  removeOnComplete: { count: 1000, age: 24 * 3600 },
-  removeOnFail: { count: 5000, age: 7 * 24 * 3600 },
-} satisfies DefaultJobOptions
+/** How often an email is tried before it is shown as failed, and the first retry's delay. */
+export type EmailRetryPolicy = { attempts: number; backoffMs: number }
 
-export function createEmailDeliveryQueue(connection: ConnectionOptions, prefix: string) {
+/**
+ * Transient SMTP failures (connection refused, 4xx) retry with exponential backoff: by default
+ * (EMAIL_ATTEMPTS 9, EMAIL_BACKOFF_MS 2000) 2 s, 4 s, 8 s, … about 8.5 minutes in all.
+ * Finished jobs are kept for a while so the console can count them.
+ */
+export function emailDeliveryJobOptions({ attempts, backoffMs }: EmailRetryPolicy) {
+  return {
+    attempts,
+    backoff: { type: 'exponential', delay: backoffMs },
+    removeOnComplete: { count: 1000, age: 24 * 3600 },
+    removeOnFail: { count: 5000, age: 7 * 24 * 3600 },
+  } satisfies DefaultJobOptions
+}
+
+export function createEmailDeliveryQueue(
+  connection: ConnectionOptions,
+  prefix: string,
+  retry: EmailRetryPolicy,
+) {
   return new Queue<EmailDeliveryJob>(QUEUE_NAMES.emailDelivery, {
     connection,
     prefix,
-    defaultJobOptions: emailDeliveryJobOptions,
+    defaultJobOptions: emailDeliveryJobOptions(retry),
   })
 }

@@ -9,7 +9,13 @@ import { assertNoEviction, createRedis, RedisPolicyError } from './connection.ts
 import { fanOutPublishedUpdates } from './fanout.ts'
 import { startMaintenance } from './maintenance.ts'
 import { createDueDigests, scheduleIndividualLetters } from './letters.ts'
-import { databaseTimeAgo, dispatchOutbox, OUTBOX_CHANNEL, releaseStaleClaims } from './outbox.ts'
+import {
+  databaseTimeAgo,
+  dispatchOutbox,
+  markOutboxUnqueued,
+  OUTBOX_CHANNEL,
+  releaseStaleClaims,
+} from './outbox.ts'
 import { createEmailDeliveryQueue, QUEUE_NAMES, type EmailDeliveryJob } from './queues.ts'
 import { createEmailDeliveryProcessor } from './workers/email-delivery.ts'
 
@@ -25,6 +31,8 @@ export type WorkerConfig = Pick<
   | 'OUTBOX_CLAIM_TIMEOUT_MS'
   | 'OUTBOX_REQUEUE_AFTER_MS'
   | 'EMAIL_CONCURRENCY'
+  | 'EMAIL_ATTEMPTS'
+  | 'EMAIL_BACKOFF_MS'
   | 'DEADLINE_CHECK_MS'
   | 'LETTER_THROTTLE_WINDOW_SECONDS'
   | 'DIGEST_PERIOD_SECONDS'
@@ -62,7 +70,10 @@ export async function startWorkers(config: WorkerConfig, log: Log = console.log)
         }
       : undefined
   const transport = createMailTransport(config.SMTP_URL, { dkim })
-  const emailQueue = createEmailDeliveryQueue(queueRedis, config.REDIS_PREFIX)
+  const emailQueue = createEmailDeliveryQueue(queueRedis, config.REDIS_PREFIX, {
+    attempts: config.EMAIL_ATTEMPTS,
+    backoffMs: config.EMAIL_BACKOFF_MS,
+  })
   emailQueue.on('error', () => {})
 
   const emailWorker = new Worker<EmailDeliveryJob>(
@@ -86,6 +97,17 @@ export async function startWorkers(config: WorkerConfig, log: Log = console.log)
   emailWorker.on('error', (error) => log(`worker: email-delivery error: ${error.message}`))
   emailWorker.on('failed', (job, error) => {
     if (job) log(`worker: email ${job.id} attempt ${job.attemptsMade} failed: ${error.message}`)
+  })
+  // A message held for a paused action goes back to pending, to be enqueued again on resume. Its
+  // finished job keeps the row's id, and BullMQ ignores a new job with a known id: remove it, then
+  // let the dispatcher enqueue the row afresh (even if it tried, and was ignored, in between).
+  emailWorker.on('completed', (job, result: { skipped?: string } | undefined) => {
+    const id = job.id
+    if (result?.skipped !== 'paused' || !id) return
+    emailQueue
+      .remove(id)
+      .then(() => markOutboxUnqueued(db, id))
+      .catch((error: Error) => log(`worker: could not requeue held email ${id}: ${error.message}`))
   })
 
   const dispatcher = startPump({ db, config, log, emailQueue })

@@ -9,26 +9,51 @@ import { writeAudit } from '#app/utils/audit.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
 import { getEnv } from '#app/utils/env.server.ts'
 
-const globalForQueues = globalThis as typeof globalThis & { __vigilConsoleQueue?: Queue }
+const globalForQueues = globalThis as typeof globalThis & {
+  __vigilConsoleQueues?: Map<QueueName, Queue>
+}
 
-/** BullMQ's counts per state, or null when Redis does not answer within a second. */
+type QueueName = (typeof QUEUE_NAMES)[keyof typeof QUEUE_NAMES]
+/** Every queue the workers run, in the order the console lists them. */
+const CONSOLE_QUEUES: QueueName[] = Object.values(QUEUE_NAMES)
+const QUEUE_STATES = ['waiting', 'active', 'delayed', 'failed', 'completed'] as const
+
+/** One fail-fast connection, shared by the console's handles on every queue (kept across rebuilds). */
+function consoleQueue(name: QueueName) {
+  if (!globalForQueues.__vigilConsoleQueues) {
+    const env = getEnv()
+    const redis = createRedis(env.REDIS_URL, 'producer')
+    globalForQueues.__vigilConsoleQueues = new Map(
+      CONSOLE_QUEUES.map((queueName) => {
+        const queue = new Queue(queueName, { connection: redis, prefix: env.REDIS_PREFIX })
+        queue.on('error', () => {})
+        return [queueName, queue]
+      }),
+    )
+  }
+  return globalForQueues.__vigilConsoleQueues.get(name)!
+}
+
+/** Gives up on Redis after this long: the console must render while Redis is down. */
+const REDIS_TIMEOUT_MS = 1000
+
+function withinTimeout<T>(work: Promise<T>) {
+  const timeout = new Promise<null>((resolve) =>
+    setTimeout(() => resolve(null), REDIS_TIMEOUT_MS).unref(),
+  )
+  return Promise.race([work.catch(() => null), timeout])
+}
+
+/** BullMQ's counts per state for every queue, or null when Redis does not answer within a second. */
 export async function getQueueCounts() {
-  const env = getEnv()
-  globalForQueues.__vigilConsoleQueue ??= new Queue(QUEUE_NAMES.emailDelivery, {
-    connection: createRedis(env.REDIS_URL, 'producer'),
-    prefix: env.REDIS_PREFIX,
-  })
-  const queue = globalForQueues.__vigilConsoleQueue
-  queue.on('error', () => {})
-  const timeout = new Promise<null>((resolve) => setTimeout(() => resolve(null), 1000).unref())
-  const counts = queue
-    .getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed')
-    .then((result) => ({
-      name: QUEUE_NAMES.emailDelivery,
-      counts: result as Record<string, number>,
-    }))
-    .catch(() => null)
-  return Promise.race([counts, timeout])
+  return withinTimeout(
+    Promise.all(
+      CONSOLE_QUEUES.map(async (name) => {
+        const counts = await consoleQueue(name).getJobCounts(...QUEUE_STATES)
+        return { name, counts: counts as Record<(typeof QUEUE_STATES)[number], number> }
+      }),
+    ),
+  )
 }
 
 export async function getOutboxSummary() {
@@ -77,8 +102,27 @@ export async function listFailedMessages(page: number) {
 }
 
 /**
+ * Removes the finished jobs of messages about to be sent again. A job keeps its message's id
+ * after it fails, and BullMQ ignores a new job with a known id: left there, it would stop the
+ * dispatcher from ever enqueueing the retried message.
+ */
+async function removeFinishedJobs(ids: string[]) {
+  const queue = consoleQueue(QUEUE_NAMES.emailDelivery)
+  try {
+    for (let i = 0; i < ids.length; i += 500) {
+      await Promise.all(ids.slice(i, i + 500).map((id) => queue.remove(id)))
+    }
+  } catch (error) {
+    throw new QueueUnavailableError((error as Error).message)
+  }
+}
+
+class QueueUnavailableError extends Error {}
+
+/**
  * Sends failed messages again (one, or every failed one): back to pending with a fresh budget of
- * attempts; the letters they carried are queued again. Audited.
+ * attempts; the letters they carried are queued again. Audited. Returns how many, or null when
+ * Redis (where their old jobs must be removed) does not answer: then nothing changes.
  */
 export async function retryFailedMessages({
   ids,
@@ -89,47 +133,54 @@ export async function retryFailedMessages({
   staffUserId: string
   ip: string
 }) {
-  return getDb().transaction(async (tx) => {
-    const retried = await tx
-      .update(emailOutbox)
-      .set({
-        status: 'pending',
-        attempts: 0,
-        enqueuedAt: null,
-        lastError: null,
-        availableAt: sql`now()`,
-      })
-      .where(
-        and(
-          eq(emailOutbox.status, 'failed'),
-          ids === 'all' ? undefined : inArray(emailOutbox.id, ids),
-        ),
-      )
-      .returning({ id: emailOutbox.id })
-    const retriedIds = retried.map((row) => row.id)
-    if (retriedIds.length > 0) {
-      await tx
-        .update(letters)
-        .set({ status: 'queued' })
-        .where(and(inArray(letters.outboxId, retriedIds), eq(letters.status, 'failed')))
-      const digests = tx
-        .select({ id: letterDigests.id })
-        .from(letterDigests)
-        .where(inArray(letterDigests.outboxId, retriedIds))
-      await tx
-        .update(letters)
-        .set({ status: 'queued' })
-        .where(and(inArray(letters.digestId, digests), eq(letters.status, 'failed')))
-      await tx.execute(sql`select pg_notify('vigil_outbox', '')`)
-      await writeAudit(tx, {
-        staffUserId,
-        event: 'outbox.retry',
-        entityType: 'email_outbox',
-        entityId: ids === 'all' ? 'all-failed' : retriedIds.join(','),
-        after: { retried: retriedIds.length },
-        ip,
-      })
-    }
-    return retriedIds.length
-  })
+  return getDb()
+    .transaction(async (tx) => {
+      const retried = await tx
+        .update(emailOutbox)
+        .set({
+          status: 'pending',
+          attempts: 0,
+          enqueuedAt: null,
+          lastError: null,
+          availableAt: sql`now()`,
+        })
+        .where(
+          and(
+            eq(emailOutbox.status, 'failed'),
+            ids === 'all' ? undefined : inArray(emailOutbox.id, ids),
+          ),
+        )
+        .returning({ id: emailOutbox.id })
+      const retriedIds = retried.map((row) => row.id)
+      if (retriedIds.length > 0) {
+        await tx
+          .update(letters)
+          .set({ status: 'queued' })
+          .where(and(inArray(letters.outboxId, retriedIds), eq(letters.status, 'failed')))
+        const digests = tx
+          .select({ id: letterDigests.id })
+          .from(letterDigests)
+          .where(inArray(letterDigests.outboxId, retriedIds))
+        await tx
+          .update(letters)
+          .set({ status: 'queued' })
+          .where(and(inArray(letters.digestId, digests), eq(letters.status, 'failed')))
+        // Before the commit: until then the rows stay failed, so no dispatcher enqueues them early.
+        await removeFinishedJobs(retriedIds)
+        await tx.execute(sql`select pg_notify('vigil_outbox', '')`)
+        await writeAudit(tx, {
+          staffUserId,
+          event: 'outbox.retry',
+          entityType: 'email_outbox',
+          entityId: ids === 'all' ? 'all-failed' : retriedIds.join(','),
+          after: { retried: retriedIds.length },
+          ip,
+        })
+      }
+      return retriedIds.length
+    })
+    .catch((error: Error) => {
+      if (error instanceof QueueUnavailableError) return null
+      throw error
+    })
 }

@@ -20,12 +20,18 @@ const PageParam = z.coerce.number().int().min(1).max(10_000).catch(1)
 export async function loader({ request }: LoaderFunctionArgs) {
   const session = await requireStaff(request, 'viewer')
   const page = PageParam.parse(new URL(request.url).searchParams.get('page') ?? 1)
-  const [queue, outbox, failed] = await Promise.all([
+  const [queues, outbox, failed] = await Promise.all([
     getQueueCounts(),
     getOutboxSummary(),
     listFailedMessages(page),
   ])
-  return { queue, outbox, failed, page, canRetry: ROLE_RANK[session.user.role] >= ROLE_RANK.editor }
+  return {
+    queues,
+    outbox,
+    failed,
+    page,
+    canRetry: ROLE_RANK[session.user.role] >= ROLE_RANK.editor,
+  }
 }
 
 const RetrySchema = z.discriminatedUnion('intent', [
@@ -36,20 +42,21 @@ const RetrySchema = z.discriminatedUnion('intent', [
 export async function action({ request, context }: ActionFunctionArgs) {
   const { session, formData } = await requireStaffAction(request, 'editor')
   const parsed = RetrySchema.safeParse(Object.fromEntries(formData))
-  if (!parsed.success) return data({ retried: 0, error: true }, 400)
+  if (!parsed.success) return data({ retried: 0, error: 'invalid' as const }, 400)
   const retried = await retryFailedMessages({
     ids: parsed.data.intent === 'retry-all' ? 'all' : [parsed.data.id],
     staffUserId: session.user.id,
     ip: context.clientIp,
   })
-  return { retried, error: false }
+  if (retried === null) return data({ retried: 0, error: 'unavailable' as const }, 503)
+  return { retried, error: null }
 }
 
 const STATES = ['pending', 'sending', 'sent', 'failed', 'cancelled'] as const
 const QUEUE_STATES = ['waiting', 'active', 'delayed', 'failed', 'completed'] as const
 
 export default function DeliveryPage() {
-  const { queue, outbox, failed, page, canRetry } = useLoaderData<typeof loader>()
+  const { queues, outbox, failed, page, canRetry } = useLoaderData<typeof loader>()
   const result = useActionData<typeof action>()
   const { t, locale } = useTranslation()
   return (
@@ -60,8 +67,13 @@ export default function DeliveryPage() {
           {t('delivery.retried', { count: result.retried })}
         </p>
       ) : null}
+      {result?.error === 'unavailable' ? (
+        <p role="alert" className="notice">
+          {t('delivery.retryUnavailable')}
+        </p>
+      ) : null}
       <h2>{t('delivery.queueHeading')}</h2>
-      {queue ? (
+      {queues ? (
         <table className="mail-table">
           <caption className="visually-hidden">{t('delivery.queueHeading')}</caption>
           <thead>
@@ -75,14 +87,16 @@ export default function DeliveryPage() {
             </tr>
           </thead>
           <tbody>
-            <tr>
-              <th scope="row">{queue.name}</th>
-              {QUEUE_STATES.map((state) => (
-                <td key={state} data-testid={`queue-${state}`}>
-                  {queue.counts[state] ?? 0}
-                </td>
-              ))}
-            </tr>
+            {queues.map((queue) => (
+              <tr key={queue.name} data-testid={`queue-${queue.name}`}>
+                <th scope="row">{queue.name}</th>
+                {QUEUE_STATES.map((state) => (
+                  <td key={state} data-testid={`queue-${queue.name}-${state}`}>
+                    {queue.counts[state] ?? 0}
+                  </td>
+                ))}
+              </tr>
+            ))}
           </tbody>
         </table>
       ) : (

@@ -55,6 +55,10 @@ export const EnvSchema = z.object({
   // How long an enqueued row may wait before the reconciler assumes Redis lost its job.
   OUTBOX_REQUEUE_AFTER_MS: z.coerce.number().int().min(1000).default(300_000),
   EMAIL_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(10),
+  // Tries per email before it is shown as failed in the console (where staff can retry it), and
+  // the delay before the first retry, doubling after each: by default about 8.5 minutes in all.
+  EMAIL_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(9),
+  EMAIL_BACKOFF_MS: z.coerce.number().int().min(100).max(600_000).default(2000),
   // How often the worker closes actions whose deadline has passed, in milliseconds (tests
   // shorten it; the first check runs as soon as a worker starts).
   DEADLINE_CHECK_MS: z.coerce.number().int().min(1000).max(3_600_000).default(60_000),

@@ -1,12 +1,15 @@
 // What staff see of delivery: messages that ran out of retries, with their reason, can be sent
-// again (with the letters they carried); queue counts come from BullMQ.
+// again (with the letters they carried); queue counts come from BullMQ, for every queue.
 import { eq, sql } from 'drizzle-orm'
+import { Queue, Worker } from 'bullmq'
+import { Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest'
 // Types only: the module is imported once the environment points at the test database.
 import type * as DeliveryAdmin from '#app/models/delivery-admin.server.ts'
 import { auditLog, emailOutbox, letters, signatures, authorities } from '#db/schema.ts'
 import { createTestDatabase, type TestDatabase } from '#tests/support/database.ts'
 import { createAction, createSupporter } from '#tests/support/factories.ts'
+import { waitFor } from '#tests/support/ports.ts'
 import { deleteRedisPrefix, SHARED_REDIS_URL, uniqueRedisPrefix } from '#tests/support/processes.ts'
 
 let t: TestDatabase
@@ -118,9 +121,65 @@ describe('failed messages in the console', () => {
     ).toBe(0)
   })
 
-  test('queue counts come from BullMQ', async () => {
-    const counts = await console_.getQueueCounts()
-    expect(counts?.name).toBe('email-delivery')
-    expect(counts?.counts).toMatchObject({ waiting: 0, active: 0, failed: 0 })
+  test('queue counts come from BullMQ, for every queue the workers run', async () => {
+    // Jobs of every state, made by a real BullMQ worker under this file's prefix.
+    const redis = new Redis(SHARED_REDIS_URL, { maxRetriesPerRequest: null })
+    const email = new Queue('email-delivery', { connection: redis, prefix })
+    const maintenance = new Queue('maintenance', { connection: redis, prefix })
+    let release = () => {}
+    const held = new Promise<void>((resolve) => (release = resolve))
+    const worker = new Worker(
+      'email-delivery',
+      async (job) => {
+        if (job.name === 'fail') throw new Error('SMTP 421')
+        if (job.name === 'hold') await held
+        return { sent: true }
+      },
+      { connection: redis.duplicate(), prefix, concurrency: 1 },
+    )
+    try {
+      await email.addBulk([
+        { name: 'ok', data: {} },
+        { name: 'ok', data: {} },
+        { name: 'fail', data: {} },
+      ])
+      await waitFor(
+        async () => {
+          const counts = await email.getJobCounts('completed', 'failed')
+          return counts.completed === 2 && counts.failed === 1
+        },
+        { what: 'two completed jobs and one failed' },
+      )
+      await email.add('hold', {})
+      await waitFor(async () => (await email.getJobCounts('active')).active === 1, {
+        what: 'a job in progress',
+      })
+      await worker.pause(true)
+      await email.addBulk([
+        { name: 'ok', data: {} },
+        { name: 'ok', data: {} },
+        { name: 'ok', data: {} },
+        { name: 'ok', data: {}, opts: { delay: 60_000 } },
+      ])
+      await maintenance.add('prune-rate-limits', {})
+      await maintenance.add('close-expired-actions', {}, { delay: 60_000 })
+
+      expect(await console_.getQueueCounts()).toEqual([
+        {
+          name: 'email-delivery',
+          counts: { waiting: 3, active: 1, delayed: 1, failed: 1, completed: 2 },
+        },
+        {
+          name: 'maintenance',
+          counts: { waiting: 1, active: 0, delayed: 1, failed: 0, completed: 0 },
+        },
+      ])
+    } finally {
+      release()
+      await worker.close(true)
+      await email.close()
+      await maintenance.close()
+      redis.disconnect()
+    }
   })
 })

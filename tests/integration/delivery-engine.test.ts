@@ -19,7 +19,7 @@ import {
   staffUsers,
 } from '#db/schema.ts'
 import { createTestDatabase, type TestDatabase } from '#tests/support/database.ts'
-import { createAction, createSupporter } from '#tests/support/factories.ts'
+import { createAction, createFollowers, createSupporter } from '#tests/support/factories.ts'
 import { waitFor } from '#tests/support/ports.ts'
 import {
   deleteRedisPrefix,
@@ -165,20 +165,6 @@ function busiestWindow(mails: CapturedMail[], windowMs: number) {
 
 const to = (address: string) => smtp.messages.filter((mail) => mail.envelopeTo.includes(address))
 
-/** Followers for an action, made in one statement (thousands of them). */
-async function addFollowers(actionId: string, n: number, label: string) {
-  await t.db.execute(sql`
-    with made as (
-      insert into supporters (email, email_canonical, first_name, last_name, country)
-      select ${label} || '-' || g || '@followers.example', ${label} || '-' || g || '@followers.example',
-             'Follower', 'Number ' || g, 'DE'
-      from generate_series(1, ${n}) g
-      returning id
-    )
-    insert into follows (supporter_id, action_id, status, confirmed_at)
-    select id, ${actionId}, 'active', now() from made`)
-}
-
 async function publishUpdate(actionId: string, title: string) {
   const [update] = await t.db
     .insert(actionUpdates)
@@ -302,7 +288,7 @@ describe('letters to the authorities', () => {
 describe('updates to followers', () => {
   test('an update to 1,000 followers: 1,000 emails, no duplicates, unsubscribe headers, and nothing for one who unsubscribed after publication', async () => {
     const action = await createAction(t.db)
-    await addFollowers(action.id, 1000, `f1k${Date.now()}`)
+    await createFollowers(t.db, action.id, 1000, `f1k${Date.now()}`)
     const update = await publishUpdate(action.id, 'Moved to a prison near her family')
     // Published, and its emails written, before one follower unsubscribes and before any is sent.
     while ((await models.fanOutPublishedUpdates(t.db, { batchSize: 400 })) > 0);
@@ -346,7 +332,7 @@ describe('updates to followers', () => {
 
   test('closing a case with an outcome tells every follower once, as the last update of its timeline', async () => {
     const action = await createAction(t.db)
-    await addFollowers(action.id, 25, `outcome${Date.now()}`)
+    await createFollowers(t.db, action.id, 25, `outcome${Date.now()}`)
     await publishUpdate(action.id, 'Moved to a prison near her family')
     // A draft waiting with the next number as its placeholder: the outcome takes the number.
     await t.db.insert(actionUpdates).values({
@@ -394,7 +380,7 @@ describe('updates to followers', () => {
 
   test('a worker killed with SIGKILL mid fan-out of 5,000: every follower gets the update, duplicates at most the concurrency', async () => {
     const action = await createAction(t.db)
-    await addFollowers(action.id, 5000, `f5k${Date.now()}`)
+    await createFollowers(t.db, action.id, 5000, `f5k${Date.now()}`)
     const first = await startWorker()
     await publishUpdate(action.id, 'Charges dropped')
     await t.db.execute(sql`select pg_notify('vigil_outbox', '')`)
@@ -437,7 +423,7 @@ describe('DKIM', () => {
       DKIM_PRIVATE_KEY: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
     })
     const action = await createAction(t.db)
-    await addFollowers(action.id, 1, `dkim${Date.now()}`)
+    await createFollowers(t.db, action.id, 1, `dkim${Date.now()}`)
     await publishUpdate(action.id, 'Signed update')
     await t.db.execute(sql`select pg_notify('vigil_outbox', '')`)
     const mail = await waitFor(

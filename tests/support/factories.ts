@@ -1,5 +1,6 @@
 // Test data with sensible defaults; each test says only what matters to it.
 import crypto from 'node:crypto'
+import { sql } from 'drizzle-orm'
 import type { Database } from '#db/client.ts'
 import { actions, authorities, letterTemplates, supporters, type NewAction } from '#db/schema.ts'
 
@@ -63,4 +64,19 @@ export async function createSupporter(
     })
     .returning()
   return supporter!
+}
+
+/** n active followers of an action, made in one statement (thousands of them); their addresses. */
+export async function createFollowers(db: Database, actionId: string, n: number, label: string) {
+  await db.execute(sql`
+    with made as (
+      insert into supporters (email, email_canonical, first_name, last_name, country)
+      select ${label} || '-' || g || '@followers.example', ${label} || '-' || g || '@followers.example',
+             'Follower', 'Number ' || g, 'DE'
+      from generate_series(1, ${n}) g
+      returning id
+    )
+    insert into follows (supporter_id, action_id, status, confirmed_at)
+    select id, ${actionId}, 'active', now() from made`)
+  return Array.from({ length: n }, (_, i) => `${label}-${i + 1}@followers.example`)
 }

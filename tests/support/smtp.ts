@@ -7,8 +7,9 @@ import { freePort, waitFor } from './ports.ts'
 export type CapturedMail = ParsedMail & { envelopeTo: string[]; raw: string; receivedAt: number }
 type Rejection = { code: number; message: string } | undefined
 
-export async function startSmtpCapture() {
-  const port = await freePort()
+/** Listens on a free port, or on `port` (a test that first let connections to it be refused). */
+export async function startSmtpCapture({ port: chosenPort }: { port?: number } = {}) {
+  const port = chosenPort ?? (await freePort())
   const messages: CapturedMail[] = []
   let rejectRecipient: (address: string) => Rejection = () => undefined
   let rejectData: () => Rejection = () => undefined

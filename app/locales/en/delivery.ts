@@ -23,6 +23,8 @@ export const delivery = {
   'delivery.retry': 'Retry',
   'delivery.retried_one': '{{count}} message will be sent again.',
   'delivery.retried_other': '{{count}} messages will be sent again.',
+  'delivery.retryUnavailable':
+    'Redis is not answering, so nothing was retried. Try again in a moment.',
   'delivery.col.when': 'Written',
   'delivery.col.message': 'Message',
   'delivery.col.to': 'To',
