@@ -61,7 +61,8 @@ export function letterFor(
   }
 }
 
-async function loadLetterTemplate(db: Database, actionId: string, language: string) {
+/** The letter in an authority's language, or the first written when there is none in it. */
+export async function loadLetterTemplate(db: Database, actionId: string, language: string) {
   const rows = await db
     .select({
       language: letterTemplates.language,

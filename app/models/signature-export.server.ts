@@ -2,8 +2,7 @@
 // database cursor reads a thousand rows at a time and the response carries them on as they come,
 // so memory stays flat whether a case has a hundred signatures or a million. Every export is
 // audited (it is personal data leaving the platform).
-import { Readable, Transform, pipeline } from 'node:stream'
-import { createReadableStreamFromReadable } from '@remix-run/node'
+import { Readable, Transform } from 'node:stream'
 import { stringify } from 'csv-stringify'
 import { eq } from 'drizzle-orm'
 import type { Database } from '#db/client.ts'
@@ -11,6 +10,7 @@ import { actions } from '#db/schema.ts'
 import { neutraliseCsvCell } from '#app/utils/csv-safety.ts'
 import { writeAudit } from '#app/utils/audit.server.ts'
 import { createTranslator, defaultLocale } from '#app/utils/i18n.ts'
+import { streamedBody } from '#app/utils/streaming.server.ts'
 import type { StaffActor } from './action-admin.server.ts'
 
 export type ExportFormat = 'csv' | 'json'
@@ -88,30 +88,6 @@ function jsonStream() {
   })
 }
 
-/**
- * Gathers the encoder's many small pieces (one per row) into chunks of about 64 KiB, so the
- * response is written in a few hundred writes rather than one per signature.
- */
-function coalesce(size = 64 * 1024) {
-  let pending: Buffer[] = []
-  let length = 0
-  return new Transform({
-    transform(chunk: Buffer | string, _encoding, callback) {
-      const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : chunk
-      pending.push(buffer)
-      length += buffer.byteLength
-      if (length < size) return callback()
-      const out = Buffer.concat(pending, length)
-      pending = []
-      length = 0
-      callback(null, out)
-    },
-    flush(callback) {
-      callback(null, length > 0 ? Buffer.concat(pending, length) : undefined)
-    },
-  })
-}
-
 function fileName(reference: string | null, slug: string, format: ExportFormat) {
   const base = reference ? reference.toLowerCase().replace(/[^a-z0-9]+/g, '-') : slug
   return `${base}-signatures.${format}`
@@ -140,15 +116,7 @@ export async function exportConfirmedSignatures(
   })
   const rows = Readable.from(confirmedSignatureRows(db, actionId), { objectMode: true })
   const encode = format === 'csv' ? csvStream() : jsonStream()
-  const out = coalesce()
-  // pipeline() keeps backpressure end to end (the cursor fetches only when the client reads) and
-  // destroys every stage, closing the cursor, if the client goes away mid-download.
-  pipeline(rows, encode, out, (error) => {
-    if (error && error.name !== 'AbortError' && error.message !== 'Premature close') {
-      console.error('signature export failed', error)
-    }
-  })
-  return new Response(createReadableStreamFromReadable(out), {
+  return new Response(streamedBody([rows, encode], 'signature export'), {
     headers: {
       'Content-Type':
         format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8',

@@ -54,6 +54,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       closedAt: action.closedAt,
       deadline: action.deadline,
       signatureGoal: action.signatureGoal,
+      deliveryMode: action.deliveryMode,
     },
     problems,
     dashboard,
@@ -254,6 +255,17 @@ export default function ActionOverview() {
         </section>
       </div>
 
+      {canEdit && (action.deliveryMode === 'hand' || dashboard.letters.hand > 0) ? (
+        <section className="console-panel" aria-labelledby="hand-letters-heading">
+          <h2 id="hand-letters-heading">{t('handLetters.consoleHeading')}</h2>
+          <p>{t('handLetters.consoleIntro', { count: dashboard.letters.hand })}</p>
+          <ul className="console-links">
+            <li>
+              <a href={`/admin/actions/${action.id}/hand-letters`}>{t('handLetters.link')}</a>
+            </li>
+          </ul>
+        </section>
+      ) : null}
       {canEdit && action.status !== 'draft' ? (
         <section className="console-panel" aria-labelledby="export-heading">
           <h2 id="export-heading">{t('console.export.heading')}</h2>

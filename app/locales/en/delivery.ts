@@ -1,4 +1,4 @@
-// The console's delivery page: queues, the outbox, and failed messages.
+// The console's delivery page: queues, the outbox, and failed messages; letters for hand delivery.
 export const delivery = {
   'delivery.metaTitle': 'Delivery · Vigil console',
   'delivery.heading': 'Delivery',
@@ -34,4 +34,23 @@ export const delivery = {
   'delivery.pagination': 'Failed messages pages',
   'delivery.previous': 'Previous',
   'delivery.next': 'Next',
+  // Hand delivery: the console's link, and the printable letters.
+  'handLetters.consoleHeading': 'Letters for hand delivery',
+  'handLetters.consoleIntro_one':
+    'Nothing is emailed to the officials for this action. {{count}} letter is kept to print and hand over.',
+  'handLetters.consoleIntro_other':
+    'Nothing is emailed to the officials for this action. {{count}} letters are kept to print and hand over.',
+  'handLetters.link': 'Open the letters for printing',
+  'handLetters.title': 'Letters for hand delivery · {{reference}}',
+  'handLetters.heading': 'Letters for hand delivery',
+  'handLetters.count_one': '{{count}} letter',
+  'handLetters.count_other': '{{count}} letters',
+  'handLetters.toAuthority_one': '{{count}} letter to {{name}}, {{title}}',
+  'handLetters.toAuthority_other': '{{count}} letters to {{name}}, {{title}}',
+  'handLetters.none': 'No letters are kept for hand delivery yet.',
+  'handLetters.printedOn': 'Printed on {{date}}',
+  'handLetters.printHint':
+    "Print this page with your browser's Print command: each letter starts on a new sheet, and this cover sheet comes first.",
+  'handLetters.back': 'Back to the action',
+  'handLetters.signedBy': 'Signed by {{name}} ({{country}}) on {{date}}',
 } as const
