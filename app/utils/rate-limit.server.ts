@@ -29,36 +29,60 @@ export async function hitRateLimit(db: DbOrTx, rule: RateLimit, key: string) {
  * Every hit is counted even when an earlier one refuses. Returns the hits so far for each.
  */
 export async function hitRateLimits(db: DbOrTx, checks: { rule: RateLimit; key: string }[]) {
+  const counted = await countRateLimitHits(db, checks)
+  const refused = counted.find((check) => check.refusal)
+  if (refused) throw refused.refusal
+  return counted.map((check) => check.hits)
+}
+
+/**
+ * Counts one hit per check in one statement and says, for each, whether it is past its limit.
+ * The same rule and key may appear more than once (many requests from one address, written
+ * together): they count in the order given, so the first ones within the limit pass.
+ */
+export async function countRateLimitHits(
+  db: DbOrTx,
+  checks: { rule: RateLimit; key: string }[],
+): Promise<{ hits: number; refusal?: RateLimitedError }[]> {
   const now = Date.now()
-  const windows = checks.map(({ rule, key }) => {
+  const windows = new Map<
+    string,
+    { bucket: string; key: string; windowStart: Date; hits: number }
+  >()
+  const idOf = (bucket: string, key: string, windowStart: Date) =>
+    `${bucket}\n${key}\n${windowStart.getTime()}`
+  const counted = checks.map(({ rule, key }) => {
     const windowMs = rule.windowSeconds * 1000
-    return { rule, key, windowMs, windowStart: new Date(Math.floor(now / windowMs) * windowMs) }
+    const windowStart = new Date(Math.floor(now / windowMs) * windowMs)
+    const id = idOf(rule.bucket, key, windowStart)
+    const window = windows.get(id) ?? { bucket: rule.bucket, key, windowStart, hits: 0 }
+    window.hits++
+    windows.set(id, window)
+    return { rule, id, ordinal: window.hits, windowEnd: windowStart.getTime() + windowMs }
   })
+  if (counted.length === 0) return []
   const rows = await db
     .insert(rateLimitHits)
-    .values(
-      windows.map(({ rule, key, windowStart }) => ({
-        bucket: rule.bucket,
-        key,
-        windowStart,
-        hits: 1,
-      })),
-    )
+    .values([...windows.values()])
     .onConflictDoUpdate({
       target: [rateLimitHits.bucket, rateLimitHits.key, rateLimitHits.windowStart],
-      set: { hits: sql`${rateLimitHits.hits} + 1` },
+      set: { hits: sql`${rateLimitHits.hits} + excluded.hits` },
     })
-    .returning({ bucket: rateLimitHits.bucket, key: rateLimitHits.key, hits: rateLimitHits.hits })
-  const counted = windows.map(
-    ({ rule, key }) => rows.find((row) => row.bucket === rule.bucket && row.key === key)?.hits ?? 1,
-  )
-  windows.forEach(({ rule, windowMs, windowStart }, i) => {
-    if (counted[i]! > rule.limit) {
-      const retryAfter = Math.ceil((windowStart.getTime() + windowMs - now) / 1000)
-      throw new RateLimitedError(rule.bucket, Math.max(retryAfter, 1))
-    }
+    .returning({
+      bucket: rateLimitHits.bucket,
+      key: rateLimitHits.key,
+      windowStart: rateLimitHits.windowStart,
+      hits: rateLimitHits.hits,
+    })
+  const totals = new Map(rows.map((row) => [idOf(row.bucket, row.key, row.windowStart), row.hits]))
+  return counted.map(({ rule, id, ordinal, windowEnd }) => {
+    const added = windows.get(id)!.hits
+    // This check's place among the hits counted: the total before this statement, plus its turn.
+    const hits = (totals.get(id) ?? added) - added + ordinal
+    if (hits <= rule.limit) return { hits }
+    const retryAfter = Math.max(Math.ceil((windowEnd - now) / 1000), 1)
+    return { hits, refusal: new RateLimitedError(rule.bucket, retryAfter) }
   })
-  return counted
 }
 
 /** Deletes windows that ended long ago; run by maintenance. */

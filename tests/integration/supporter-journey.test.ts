@@ -560,6 +560,133 @@ describe('rate limits', () => {
   })
 })
 
+describe('signatures arriving together (a surge)', () => {
+  // Signatures that arrive while others are being written are written together, in one
+  // transaction. Each signer must get exactly what they would have got alone.
+
+  /**
+   * Signs everything at once while the signatures table is locked, so that the first writes
+   * wait and every later signature queues behind them: once the lock goes, those are written
+   * together in one batch, as in a surge.
+   */
+  async function signTogether(requests: (() => Promise<unknown>)[]) {
+    let release!: () => void
+    let locked!: () => void
+    const isLocked = new Promise<void>((resolve) => (locked = resolve))
+    const holding = t.db.transaction(async (tx) => {
+      await tx.execute(sql`lock table signatures in share mode`)
+      locked()
+      await new Promise<void>((resolve) => (release = resolve))
+    })
+    await isLocked
+    const outcomes = Promise.allSettled(requests.map((request) => request()))
+    // The first batches wait on the lock; give the rest time to queue behind them.
+    await waitForLockWaiters('signatures', 2)
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    release()
+    await holding
+    return outcomes
+  }
+
+  async function waitForLockWaiters(table: string, waiters: number) {
+    for (let tries = 0; tries < 200; tries++) {
+      const [row] = await t.db.execute<{ n: number }>(sql`
+        select count(*)::int as n from pg_locks
+        where relation = ${table}::regclass and not granted`)
+      if (row!.n >= waiters) return
+      await new Promise((resolve) => setTimeout(resolve, 25))
+    }
+    throw new Error(`no ${waiters} writers waiting on ${table}`)
+  }
+  test('forty at once on two actions: every one stored once, with its own confirmation email', async () => {
+    const [first, second] = [await createAction(t.db), await createAction(t.db)]
+    const inputs = Array.from({ length: 40 }, (_, i) => signInput({ follow: i % 2 === 0 }))
+
+    const outcomes = await signTogether(
+      inputs.map((input, i) => () => sign(i % 4 === 0 ? second! : first!, input)),
+    )
+
+    expect(outcomes.map((outcome) => outcome.status)).toEqual(Array(40).fill('fulfilled'))
+    expect(await signaturesOn(first!)).toHaveLength(30)
+    expect(await signaturesOn(second!)).toHaveLength(10)
+    for (const [i, input] of inputs.entries()) {
+      const emails = await emailsTo(input.email)
+      expect(emails.map((email) => email.template)).toEqual(['signature-confirmation'])
+      const supporter = await supporterByEmail(input.email)
+      const action = i % 4 === 0 ? second! : first!
+      expect(emails[0]!.actionId).toBe(action.id)
+      expect(Boolean(await followOf(supporter!.id, action.id))).toBe(i % 2 === 0)
+    }
+  })
+
+  test('the same address twice at once: one signature, and nothing lost or doubled', async () => {
+    const action = await createAction(t.db)
+    const email = freshEmail()
+
+    const inputs = [
+      signInput(),
+      signInput(),
+      signInput({ email }),
+      signInput(),
+      signInput({ email: email.toUpperCase() }),
+      signInput(),
+    ]
+
+    const outcomes = await signTogether(inputs.map((input) => () => sign(action, input)))
+
+    expect(outcomes.map((outcome) => outcome.status)).toEqual(Array(6).fill('fulfilled'))
+    expect(await signaturesOn(action)).toHaveLength(5)
+    // The second arrival is a repeat within the same minute: like a double click, one email,
+    // to the address as the first arrival typed it.
+    const confirmations = (await emailsAbout(action, 'signature-confirmation')).filter(
+      (row) => row.toAddress.toLowerCase() === email,
+    )
+    expect(confirmations).toHaveLength(1)
+  })
+
+  test(`the per-IP limit holds for requests arriving together: ${SIGNS_PER_IP} of 8 pass`, async () => {
+    const action = await createAction(t.db)
+    const ipHash = freshIpHash()
+    setClock(tomorrowAt('15:00:30'))
+
+    const outcomes = await signTogether(
+      Array.from({ length: 8 }, () => () => sign(action, signInput(), ipHash)),
+    )
+
+    const accepted = outcomes.filter((outcome) => outcome.status === 'fulfilled')
+    const refused = outcomes.filter((outcome) => outcome.status === 'rejected')
+    expect(accepted).toHaveLength(SIGNS_PER_IP)
+    expect(refused).toHaveLength(8 - SIGNS_PER_IP)
+    for (const refusal of refused) {
+      expect(refusal.reason).toBeInstanceOf(rateLimits.RateLimitedError)
+      expect(refusal.reason).toMatchObject({ bucket: 'sign-ip', retryAfterSeconds: 600 - 30 })
+    }
+    expect(await signaturesOn(action)).toHaveLength(SIGNS_PER_IP)
+  })
+
+  test('a signature the database refuses fails alone; the others arriving with it are stored', async () => {
+    const action = await createAction(t.db)
+    // Past the database's own length check: the form never lets this through, but if anything
+    // ever did, one bad row must not cost the signers written with it their signatures.
+    const bad = signInput({ message: 'x'.repeat(2001) })
+    const good = Array.from({ length: 12 }, () => signInput())
+
+    // In the middle, so that it is written in a batch with others, not alone.
+    const inputs = [...good.slice(0, 6), bad, ...good.slice(6)]
+
+    const outcomes = await signTogether(inputs.map((input) => () => sign(action, input)))
+
+    expect(outcomes.map((outcome) => outcome.status)).toEqual(
+      inputs.map((input) => (input === bad ? 'rejected' : 'fulfilled')),
+    )
+    const stored = await signaturesOn(action)
+    expect(stored).toHaveLength(12)
+    expect(await supporterByEmail(bad.email)).toBeUndefined()
+    expect(await emailsTo(bad.email)).toHaveLength(0)
+    for (const input of good) expect(await emailsTo(input.email)).toHaveLength(1)
+  })
+})
+
 describe('following a case when signing', () => {
   test('the follow choice stores a pending follow that becomes active on confirmation', async () => {
     const action = await createAction(t.db)
