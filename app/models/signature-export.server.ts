@@ -38,7 +38,10 @@ const COLUMNS = [
   'personalMessage',
 ] as const satisfies readonly (keyof ExportRow)[]
 
-const CURSOR_ROWS = 1000
+// Rows still being encoded when the young generation is collected move to the old one and stay
+// until a full collection: small batches keep fewer alive (1,000 rows: 314 MB at a million rows,
+// 200: 202 MB).
+const CURSOR_ROWS = 200
 const ISO_UTC = 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'
 
 /** The confirmed signatures of an action, oldest confirmation first, read through a cursor. */
