@@ -120,7 +120,20 @@ async function serve() {
 
 const FRAMING_HEADERS = new Set(['content-length', 'transfer-encoding'])
 const strictTransport = env.NODE_ENV === 'production' && env.APP_URL.startsWith('https:')
-const newNonce = () => crypto.randomBytes(16).toString('base64')
+// Nonces come from a pool of random bytes drawn 8 KiB at a time: one call into the CSPRNG per 512
+// requests instead of one each (it was a fifth of a cached page's cost). Each nonce still has
+// its own 16 fresh random bytes, never reused.
+const NONCE_BYTES = 16
+let noncePool = Buffer.alloc(0)
+let nonceOffset = 0
+function newNonce() {
+  if (nonceOffset + NONCE_BYTES > noncePool.length) {
+    noncePool = crypto.randomBytes(NONCE_BYTES * 512)
+    nonceOffset = 0
+  }
+  nonceOffset += NONCE_BYTES
+  return noncePool.toString('base64', nonceOffset - NONCE_BYTES, nonceOffset)
+}
 
 /**
  * A surge's hot path, before Express: a visitor without cookies asking for a public page that is
