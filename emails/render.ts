@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto'
 import { compile } from 'html-to-text'
 import { renderToStaticMarkup } from 'react-dom/server'
 import { createTranslator, defaultLocale, isLocale } from '#app/utils/i18n.ts'
@@ -50,3 +51,61 @@ export function renderEmail(
     unsubscribeUrl,
   }
 }
+
+// What React writes for these characters in an attribute or text, so a link filled in afterwards
+// reads exactly as if it had been rendered.
+const HTML_ESCAPES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#x27;',
+}
+const escapeHtml = (value: string) => value.replace(/[&<>"']/g, (char) => HTML_ESCAPES[char]!)
+
+/**
+ * Renders a message that many recipients get alike (an update to every follower) once per
+ * template, parameters and locale, and fills in each recipient's unsubscribe link: React and
+ * html-to-text cost more than anything else a fan-out does per message. The link is rendered as a
+ * placeholder no content can hold (a random nonce of this process) and of the link's own length,
+ * so the plain text wraps exactly as it would around the real link. The least recently used
+ * renderings go beyond `maxEntries`.
+ */
+export function createRenderCache({ maxEntries = 20 }: { maxEntries?: number } = {}) {
+  const entries = new Map<string, RenderedEmail>()
+  const nonce = `vigil${randomBytes(16).toString('hex')}`
+  return {
+    get size() {
+      return entries.size
+    },
+    render(
+      name: string,
+      rawParams: unknown,
+      { locale: localeTag, unsubscribeUrl }: { locale?: string; unsubscribeUrl?: string } = {},
+    ): RenderedEmail {
+      // Without a link of its own (or with one too short to stand for) a message is rendered whole.
+      if (!unsubscribeUrl || unsubscribeUrl.length < nonce.length || /\s/.test(unsubscribeUrl))
+        return renderEmail(name, rawParams, { locale: localeTag, unsubscribeUrl })
+      const locale = isLocale(localeTag) ? localeTag : defaultLocale
+      const placeholder = nonce.padEnd(unsubscribeUrl.length, 'x')
+      const key = JSON.stringify([name, locale, placeholder.length, rawParams])
+      let email = entries.get(key)
+      if (email) {
+        entries.delete(key)
+      } else {
+        email = renderEmail(name, rawParams, { locale, unsubscribeUrl: placeholder })
+        if (entries.size >= maxEntries) entries.delete(entries.keys().next().value!)
+      }
+      entries.set(key, email)
+      return {
+        ...email,
+        subject: email.subject.replaceAll(placeholder, unsubscribeUrl),
+        html: email.html.replaceAll(placeholder, escapeHtml(unsubscribeUrl)),
+        text: email.text.replaceAll(placeholder, unsubscribeUrl),
+        unsubscribeUrl,
+      }
+    },
+  }
+}
+
+export type RenderCache = ReturnType<typeof createRenderCache>

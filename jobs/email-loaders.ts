@@ -31,6 +31,9 @@ export type LoadedEmail =
 
 type Loader<S extends z.ZodType> = {
   payload: S
+  // Every recipient gets the same parameters (only the unsubscribe link differs), so the
+  // rendered email can be shared between them.
+  shared?: boolean
   load: (db: Database, payload: z.output<S>, appUrl: string) => Promise<LoadedEmail>
 }
 
@@ -223,6 +226,7 @@ const updateCache = new Map<string, { at: number; params: Record<string, unknown
 
 const actionUpdate = define({
   payload: z.object({ updateId: z.uuid() }),
+  shared: true,
   async load(db, { updateId }, appUrl) {
     const cached = updateCache.get(updateId)
     if (cached && Date.now() - cached.at < 60_000) return { params: cached.params }

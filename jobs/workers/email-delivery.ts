@@ -5,7 +5,7 @@ import { createTranslator } from '#app/utils/i18n.ts'
 import { createLinkToken } from '#app/utils/tokens.server.ts'
 import type { Database, DbOrTx } from '#db/client.ts'
 import { actions, follows, supporters, suppressions, type OutboxMessage } from '#db/schema.ts'
-import { renderEmail } from '#emails/render.ts'
+import { createRenderCache, renderEmail } from '#emails/render.ts'
 import { toMailMessage, type MailTransport } from '#emails/transport.ts'
 import { emailLoaders, type LoadedEmail } from '../email-loaders.ts'
 import { carriesLetters, recordLetterDelivery } from '../letters.ts'
@@ -116,6 +116,8 @@ function unsubscribedFrom(message: OutboxMessage, context: SendContext) {
  */
 export function createEmailDeliveryProcessor(deps: EmailDeliveryDeps) {
   const { db, transport } = deps
+  // An update is rendered once per locale for all its followers; only the unsubscribe link varies.
+  const renderCache = createRenderCache()
   return async function deliverEmail(job: Job<EmailDeliveryJob>, token?: string) {
     const { outboxId } = EmailDeliveryJobSchema.parse(job.data)
     const claim = await claimOutboxMessage(db, outboxId, deps.claimTimeoutMs)
@@ -170,7 +172,8 @@ export function createEmailDeliveryProcessor(deps: EmailDeliveryDeps) {
         }
         loaded = result
       }
-      rendered = renderEmail(message.template, loaded.params, { locale, unsubscribeUrl })
+      const render = loader?.shared ? renderCache.render : renderEmail
+      rendered = render(message.template, loaded.params, { locale, unsubscribeUrl })
     } catch (error) {
       await finish(db, message, 'failed', `render: ${(error as Error).message}`, 'failed')
       throw new UnrecoverableError('render failed')
