@@ -2,9 +2,9 @@
 // that caused it; the dispatcher moves pending rows to BullMQ; the reconciler re-enqueues what
 // Redis lost. PostgreSQL is the record of what must be sent; Redis only moves ids around.
 import type { Queue } from 'bullmq'
-import { and, eq, inArray, lt, or, sql } from 'drizzle-orm'
+import { and, eq, getTableColumns, inArray, lt, or, sql, type SQL } from 'drizzle-orm'
 import type { Database, DbOrTx } from '#db/client.ts'
-import { emailOutbox } from '#db/schema.ts'
+import { emailOutbox, type OutboxMessage } from '#db/schema.ts'
 import { getEmailTemplate } from '#emails/render.ts'
 import { emailLoaders } from './email-loaders.ts'
 import type { EmailDeliveryJob } from './queues.ts'
@@ -163,8 +163,13 @@ export async function releaseStaleClaims(db: Database, claimTimeoutMs: number) {
   return released.length
 }
 
-export type ClaimResult =
-  | { claimed: true; message: typeof emailOutbox.$inferSelect }
+// Keeps the context's names apart from the row's columns in the one returned row.
+const CONTEXT_PREFIX = 'context:'
+const prefixed = (context: Record<string, SQL>) =>
+  Object.fromEntries(Object.entries(context).map(([key, value]) => [CONTEXT_PREFIX + key, value]))
+
+export type ClaimResult<Context = Record<never, never>> =
+  | { claimed: true; message: OutboxMessage; context: Context }
   | {
       claimed: false
       status: (typeof emailOutbox.$inferSelect)['status'] | 'missing'
@@ -174,13 +179,20 @@ export type ClaimResult =
 /**
  * Claims a row for sending with a conditional update, so two deliveries of the same job never
  * both talk to SMTP. A row stuck in "sending" past the claim timeout may be taken over.
+ * `context` adds expressions over the claimed row (subqueries on what decides whether it goes),
+ * read in the same statement: a fan-out claims thousands of rows, and each round trip costs.
+ * Write them with explicit table names (`email_outbox.action_id`): in RETURNING, Drizzle names a
+ * column without its table, which a subquery would resolve to its own table's column.
  */
-export async function claimOutboxMessage(
+export async function claimOutboxMessage<
+  Context extends Record<string, SQL> = Record<never, never>,
+>(
   db: Database,
   id: string,
   claimTimeoutMs: number,
-): Promise<ClaimResult> {
-  const [message] = await db
+  context: Context = {} as Context,
+): Promise<ClaimResult<{ [K in keyof Context]: Context[K] extends SQL<infer T> ? T : never }>> {
+  const [row] = await db
     .update(emailOutbox)
     .set({ status: 'sending', claimedAt: sql`now()`, attempts: sql`${emailOutbox.attempts} + 1` })
     .where(
@@ -189,8 +201,16 @@ export async function claimOutboxMessage(
         sql`(${emailOutbox.status} = 'pending' or (${emailOutbox.status} = 'sending' and ${emailOutbox.claimedAt} < now() - make_interval(secs => ${claimTimeoutMs / 1000})))`,
       ),
     )
-    .returning()
-  if (message) return { claimed: true, message }
+    .returning({ ...getTableColumns(emailOutbox), ...prefixed(context) })
+  if (row) {
+    const message: Record<string, unknown> = {}
+    const read: Record<string, unknown> = {}
+    for (const [key, value] of Object.entries(row)) {
+      if (key.startsWith(CONTEXT_PREFIX)) read[key.slice(CONTEXT_PREFIX.length)] = value
+      else message[key] = value
+    }
+    return { claimed: true, message: message as OutboxMessage, context: read as never }
+  }
   const [current] = await db
     .select({ status: emailOutbox.status, claimedAt: emailOutbox.claimedAt })
     .from(emailOutbox)

@@ -1,10 +1,10 @@
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq'
-import { sql } from 'drizzle-orm'
+import { eq, sql } from 'drizzle-orm'
 import { canonicalEmail } from '#app/utils/email-address.ts'
 import { createTranslator } from '#app/utils/i18n.ts'
 import { createLinkToken } from '#app/utils/tokens.server.ts'
 import type { Database, DbOrTx } from '#db/client.ts'
-import { actions, follows, supporters, suppressions, type OutboxMessage } from '#db/schema.ts'
+import { suppressions, type OutboxMessage } from '#db/schema.ts'
 import { createRenderCache, renderEmail } from '#emails/render.ts'
 import { toMailMessage, type MailTransport } from '#emails/transport.ts'
 import { emailLoaders, type LoadedEmail } from '../email-loaders.ts'
@@ -83,24 +83,32 @@ type SendContext = {
 }
 
 /**
- * Everything that decides whether and how a claimed message goes, read in one round trip: a
- * fan-out sends thousands of these, and each separate query cost a write and a wait.
+ * Everything that decides whether and how a claimed message goes, read by the claim itself: a
+ * fan-out sends thousands of these, and each separate query cost a write and a wait. Suppressions
+ * are keyed by the canonical address, which only the worker computes: the claim looks up the
+ * address lower-cased and trimmed, and `suppressionKey` says which key it used.
  */
-async function readSendContext(db: Database, message: OutboxMessage, canonical: string) {
-  const [context] = await db.execute<SendContext>(sql`
-    select
-      (select ${actions.pausedAt} is not null from ${actions}
-        where ${actions.id} = ${message.actionId}) as "paused",
-      (select ${suppressions.reason} from ${suppressions}
-        where ${suppressions.emailCanonical} = ${canonical}) as "suppression",
-      (select json_build_object(
-          'locale', ${supporters.locale},
-          'unsubscribedAll', ${supporters.unsubscribedAllAt} is not null)
-        from ${supporters} where ${supporters.id} = ${message.supporterId}) as "supporter",
-      (select ${follows.status} from ${follows}
-        where ${follows.supporterId} = ${message.supporterId}
-          and ${follows.actionId} = ${message.actionId}) as "followStatus"`)
-  return context!
+const sendContext = {
+  // Written out with aliases: in RETURNING, Drizzle names columns without their table.
+  paused: sql<boolean | null>`(select a.paused_at is not null from actions a
+    where a.id = email_outbox.action_id)`,
+  suppressionKey: sql<string>`lower(btrim(email_outbox.to_address))`,
+  suppression: sql<string | null>`(select s.reason from suppressions s
+    where s.email_canonical = lower(btrim(email_outbox.to_address)))`,
+  supporter: sql<SendContext['supporter']>`(select json_build_object(
+      'locale', p.locale, 'unsubscribedAll', p.unsubscribed_all_at is not null)
+    from supporters p where p.id = email_outbox.supporter_id)`,
+  followStatus: sql<string | null>`(select f.status from follows f
+    where f.supporter_id = email_outbox.supporter_id and f.action_id = email_outbox.action_id)`,
+}
+
+/** The suppression of a canonical address the claim did not look up (a Gmail dot or +tag). */
+async function readSuppression(db: Database, canonical: string) {
+  const [row] = await db
+    .select({ reason: suppressions.reason })
+    .from(suppressions)
+    .where(eq(suppressions.emailCanonical, canonical))
+  return row?.reason ?? null
 }
 
 /** Whether a supporter has stopped this kind of mail: everything, or this case's updates. */
@@ -120,7 +128,7 @@ export function createEmailDeliveryProcessor(deps: EmailDeliveryDeps) {
   const renderCache = createRenderCache()
   return async function deliverEmail(job: Job<EmailDeliveryJob>, token?: string) {
     const { outboxId } = EmailDeliveryJobSchema.parse(job.data)
-    const claim = await claimOutboxMessage(db, outboxId, deps.claimTimeoutMs)
+    const claim = await claimOutboxMessage(db, outboxId, deps.claimTimeoutMs, sendContext)
     if (!claim.claimed) {
       if (claim.status === 'sending' && token) {
         // Another worker holds it (or died holding it): look again once its claim could expire.
@@ -129,9 +137,10 @@ export function createEmailDeliveryProcessor(deps: EmailDeliveryDeps) {
       }
       return { skipped: claim.status }
     }
-    const message = claim.message
+    const { message, context } = claim
     const canonical = canonicalEmail(message.toAddress)
-    const context = await readSendContext(db, message, canonical)
+    if (context.suppressionKey !== canonical)
+      context.suppression = await readSuppression(db, canonical)
     if (context.paused && isPressure(message)) {
       // Back to pending and out of the queue: the dispatcher sends it once the action resumes.
       await releaseOutboxMessage(db, outboxId)

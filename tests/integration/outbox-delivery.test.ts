@@ -195,6 +195,23 @@ describe('outbox delivery by the worker', () => {
     })
     expect(smtp.messages.filter((m) => m.envelopeTo.includes('Gone@Example.org'))).toHaveLength(0)
   })
+
+  test('an address suppressed in its canonical form gets nothing, with Gmail dots or a +tag', async () => {
+    const local = `com.plained${Date.now()}`
+    await t.db
+      .insert(suppressions)
+      .values({ emailCanonical: `${local.replaceAll('.', '')}@gmail.com`, reason: 'complaint' })
+    const written = await signAndWriteConfirmation('complained', `${local}+urgent@GMail.com`)
+    const row = await waitFor(
+      async () => {
+        const current = await outboxRow(written.outboxId)
+        return current.status === 'cancelled' ? current : null
+      },
+      { what: 'the message to be cancelled' },
+    )
+    expect(row.lastError).toBe('suppressed: complaint')
+    expect(deliveredTo(written.email)).toHaveLength(0)
+  })
 })
 
 describe('worker shutdown', () => {
