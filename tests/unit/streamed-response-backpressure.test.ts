@@ -58,7 +58,8 @@ describe('a streamed response body and a slow client', () => {
     const { writable } = slowWritable(16)
     setTimeout(() => writable.destroy(), 20)
 
-    await writeReadableStreamToWritable(source, writable).catch(() => {})
+    // A client leaving is not an error: the write ends quietly.
+    await writeReadableStreamToWritable(source, writable)
 
     expect(cancelled).toBe(true)
     expect(pulled).toBeLessThan(1000)
