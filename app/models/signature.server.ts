@@ -2,7 +2,7 @@
 // emailed link opens; only confirmed signatures count, each exactly once. The page a signer sees
 // never depends on the address's history, so nobody can learn whether someone else has signed:
 // only the email differs.
-import { and, asc, eq, sql } from 'drizzle-orm'
+import { and, asc, eq, inArray, sql } from 'drizzle-orm'
 import { addConfirmedSignatures, readConfirmedCounts } from '#db/counters.ts'
 import {
   actions,
@@ -54,8 +54,9 @@ export async function upsertSupporter(
   return row!
 }
 
-async function openActionBySlug(tx: DbOrTx, slug: string) {
-  const [action] = await tx
+/** The actions behind some slugs, with what decides whether they take signatures. */
+async function actionsBySlug(tx: DbOrTx, slugs: string[]) {
+  const rows = await tx
     .select({
       id: actions.id,
       slug: actions.slug,
@@ -65,25 +66,26 @@ async function openActionBySlug(tx: DbOrTx, slug: string) {
       pausedAt: actions.pausedAt,
     })
     .from(actions)
-    .where(eq(actions.slug, slug))
-  return action
+    .where(inArray(actions.slug, [...new Set(slugs)]))
+  return new Map(rows.map((row) => [row.slug, row]))
 }
 
 export function confirmationUrl(token: string) {
   return `${getEnv().APP_URL}/confirm/${token}`
 }
 
-type OpenAction = NonNullable<Awaited<ReturnType<typeof openActionBySlug>>>
+type OpenAction = NonNullable<ReturnType<Awaited<ReturnType<typeof actionsBySlug>>['get']>>
 
 /** One signing request waiting to be written with others. */
-type PendingSignature = {
-  action: OpenAction
+type SignRequest = {
+  slug: string
   input: SignInput
   emailCanonical: string
   ipHash: string
   locale: string
-  done: (error?: unknown) => void
+  done: (error: unknown, outcome?: SignOutcome) => void
 }
+type PendingSignature = SignRequest & { action: OpenAction }
 
 /**
  * Records a signature as pending and writes its confirmation email, in one transaction.
@@ -91,7 +93,7 @@ type PendingSignature = {
  * signature gets its confirmation again (a few times a day at most), a confirmed one an email
  * saying so. Throws RateLimitedError past the per-IP or per-address limits.
  *
- * Under a surge the signatures arriving together are written together (see SignatureWriter):
+ * Under a surge the signatures arriving together are written together (createSignatureWriter):
  * the page a signer sees is the same either way.
  */
 export async function signAction({
@@ -105,19 +107,16 @@ export async function signAction({
   ipHash: string
   locale: string
 }): Promise<SignOutcome> {
-  const action = await openActionBySlug(getDb(), slug)
-  if (!action || action.status !== 'active' || action.pausedAt) return { status: 'not-open' }
-  await new Promise<void>((resolve, reject) =>
+  return new Promise<SignOutcome>((resolve, reject) =>
     signatureWriter.submit({
-      action,
+      slug,
       input,
       emailCanonical: canonicalEmail(input.email),
       ipHash,
       locale,
-      done: (error) => (error === undefined ? resolve() : reject(error)),
+      done: (error, outcome) => (outcome ? resolve(outcome) : reject(error)),
     }),
   )
-  return { status: 'accepted' }
 }
 
 /** Signatures written in one transaction at most; a surge's batches stay short. */
@@ -133,12 +132,12 @@ const MAX_WRITING = 2
  * transaction at 0.6x the bare database; batching is how a web process gets past it.)
  */
 function createSignatureWriter() {
-  const waiting: PendingSignature[] = []
+  const waiting: SignRequest[] = []
   let writing = 0
 
   /** Up to MAX_BATCH waiting signatures, no address twice (a batch upserts each supporter once). */
   function takeBatch() {
-    const batch: PendingSignature[] = []
+    const batch: SignRequest[] = []
     const addresses = new Set<string>()
     for (let i = 0; i < waiting.length && batch.length < MAX_BATCH;) {
       const next = waiting[i]!
@@ -165,8 +164,8 @@ function createSignatureWriter() {
   }
 
   return {
-    submit(signature: PendingSignature) {
-      waiting.push(signature)
+    submit(request: SignRequest) {
+      waiting.push(request)
       pump()
     },
   }
@@ -174,12 +173,27 @@ function createSignatureWriter() {
 
 const signatureWriter = createSignatureWriter()
 
-async function writeBatch(batch: PendingSignature[]) {
+const ACCEPTED: SignOutcome = { status: 'accepted' }
+
+async function writeBatch(requests: SignRequest[]) {
   const env = getEnv()
   const db = getDb()
-  // Counted outside the signing transaction, so they never hold a lock while it runs.
+  // Looked up, and counted against the rate limits, outside the signing transaction, so they
+  // never hold a lock while it runs.
   let counted
+  const batch: PendingSignature[] = []
   try {
+    const open = await actionsBySlug(
+      db,
+      requests.map((request) => request.slug),
+    )
+    for (const request of requests) {
+      const action = open.get(request.slug)
+      if (!action || action.status !== 'active' || action.pausedAt) {
+        request.done(undefined, { status: 'not-open' })
+      } else batch.push({ ...request, action })
+    }
+    if (batch.length === 0) return
     counted = await countRateLimitHits(
       db,
       batch.flatMap((signature) => [
@@ -198,7 +212,7 @@ async function writeBatch(batch: PendingSignature[]) {
       ]),
     )
   } catch (error) {
-    for (const signature of batch) signature.done(error)
+    for (const request of requests) request.done(error)
     return
   }
   const allowed: PendingSignature[] = []
@@ -210,14 +224,14 @@ async function writeBatch(batch: PendingSignature[]) {
   if (allowed.length === 0) return
   try {
     await db.transaction((tx) => recordSignatures(tx, allowed))
-    for (const signature of allowed) signature.done()
+    for (const signature of allowed) signature.done(undefined, ACCEPTED)
   } catch (error) {
     if (allowed.length === 1) return allowed[0]!.done(error)
     // Whatever failed the batch fails only its own signature when each is written alone.
     for (const signature of allowed) {
       try {
         await db.transaction((tx) => recordSignatures(tx, [signature]))
-        signature.done()
+        signature.done(undefined, ACCEPTED)
       } catch (alone) {
         signature.done(alone)
       }
