@@ -29,29 +29,50 @@ const CONFIRMATION_RESENDS = { bucket: 'confirm-resend', limit: 3, windowSeconds
 
 export type SignOutcome = { status: 'accepted' } | { status: 'not-open' }
 
+type SupporterFields = {
+  email: string
+  firstName?: string
+  lastName?: string
+  country?: string
+  locale: string
+}
+
 /** Finds the supporter for an address, creating them on first contact. */
-export async function upsertSupporter(
-  tx: DbOrTx,
-  fields: {
-    email: string
-    firstName?: string
-    lastName?: string
-    country?: string
-    locale: string
-  },
-) {
-  const emailCanonical = canonicalEmail(fields.email)
+export async function upsertSupporter(tx: DbOrTx, fields: SupporterFields) {
+  const found = await upsertSupporters(tx, [fields])
+  return found.get(canonicalEmail(fields.email))!
+}
+
+/**
+ * Finds the supporters for some addresses, each different, creating those seen for the first
+ * time; by canonical address. Rows are written in address order, so two transactions upserting
+ * the same supporters lock them in the same order and never deadlock.
+ */
+async function upsertSupporters(tx: DbOrTx, people: SupporterFields[]) {
+  const rows = people
+    .map((fields) => ({
+      ...fields,
+      email: fields.email.trim(),
+      emailCanonical: canonicalEmail(fields.email),
+    }))
+    .sort((a, b) =>
+      a.emailCanonical < b.emailCanonical ? -1 : a.emailCanonical > b.emailCanonical ? 1 : 0,
+    )
   // An existing supporter's details are never overwritten from a public form: anyone can type
   // anyone's address.
-  const [row] = await tx
+  const found = await tx
     .insert(supporters)
-    .values({ ...fields, email: fields.email.trim(), emailCanonical })
+    .values(rows)
     .onConflictDoUpdate({
       target: supporters.emailCanonical,
       set: { updatedAt: sql`${supporters.updatedAt}` },
     })
-    .returning({ id: supporters.id, firstName: supporters.firstName })
-  return row!
+    .returning({
+      id: supporters.id,
+      firstName: supporters.firstName,
+      emailCanonical: supporters.emailCanonical,
+    })
+  return new Map(found.map(({ emailCanonical, ...supporter }) => [emailCanonical!, supporter]))
 }
 
 /** The actions behind some slugs, with what decides whether they take signatures. */
@@ -176,15 +197,14 @@ const signatureWriter = createSignatureWriter()
 const ACCEPTED: SignOutcome = { status: 'accepted' }
 
 async function writeBatch(requests: SignRequest[]) {
-  const env = getEnv()
-  const db = getDb()
   // Looked up, and counted against the rate limits, outside the signing transaction, so they
   // never hold a lock while it runs.
-  let counted
   const batch: PendingSignature[] = []
+  let counted
   try {
+    const env = getEnv()
     const open = await actionsBySlug(
-      db,
+      getDb(),
       requests.map((request) => request.slug),
     )
     for (const request of requests) {
@@ -195,7 +215,7 @@ async function writeBatch(requests: SignRequest[]) {
     }
     if (batch.length === 0) return
     counted = await countRateLimitHits(
-      db,
+      getDb(),
       batch.flatMap((signature) => [
         {
           rule: { bucket: 'sign-ip', limit: env.RATE_LIMIT_SIGN_PER_IP, windowSeconds: 600 },
@@ -212,7 +232,9 @@ async function writeBatch(requests: SignRequest[]) {
       ]),
     )
   } catch (error) {
-    for (const request of requests) request.done(error)
+    // Failing before the actions were read: everyone gets the error; after, those already
+    // answered (not open) keep their answer.
+    for (const request of batch.length > 0 ? batch : requests) request.done(error)
     return
   }
   const allowed: PendingSignature[] = []
@@ -222,12 +244,17 @@ async function writeBatch(requests: SignRequest[]) {
     else allowed.push(signature)
   })
   if (allowed.length === 0) return
+  const db = getDb()
   try {
     await db.transaction((tx) => recordSignatures(tx, allowed))
     for (const signature of allowed) signature.done(undefined, ACCEPTED)
   } catch (error) {
-    if (allowed.length === 1) return allowed[0]!.done(error)
-    // Whatever failed the batch fails only its own signature when each is written alone.
+    // A row the database refuses (bad data, a constraint) fails only its own signature when each
+    // is written alone. Anything else (a lost connection, a lock timeout) fails the batch.
+    if (allowed.length === 1 || !isDataError(error)) {
+      for (const signature of allowed) signature.done(error)
+      return
+    }
     for (const signature of allowed) {
       try {
         await db.transaction((tx) => recordSignatures(tx, [signature]))
@@ -239,36 +266,34 @@ async function writeBatch(requests: SignRequest[]) {
   }
 }
 
+/** PostgreSQL's data exceptions (22xxx) and integrity violations (23xxx): one row's fault. */
+function isDataError(error: unknown) {
+  const cause = (error as { cause?: unknown })?.cause ?? error
+  const code = (cause as { code?: unknown })?.code
+  return typeof code === 'string' && (code.startsWith('22') || code.startsWith('23'))
+}
+
 /** The signing transaction for one or many signatures, each with a different address. */
 async function recordSignatures(tx: DbOrTx, batch: PendingSignature[]) {
-  // An existing supporter's details are never overwritten from a public form: anyone can type
-  // anyone's address.
-  const supporterRows = await tx
-    .insert(supporters)
-    .values(
-      batch.map(({ input, emailCanonical, locale }) => ({
-        email: input.email.trim(),
-        emailCanonical,
-        firstName: input.firstName,
-        lastName: input.lastName,
-        country: input.country,
-        locale,
-      })),
+  // A lock held elsewhere (a migration, an erasure) fails the batch in seconds instead of
+  // holding every signature behind it.
+  await tx.execute(sql`set local lock_timeout = '5s'`)
+  const supporterOf = await upsertSupporters(
+    tx,
+    batch.map(({ input, locale }) => ({
+      email: input.email,
+      firstName: input.firstName,
+      lastName: input.lastName,
+      country: input.country,
+      locale,
+    })),
+  )
+  // In address order, like the supporters: signatures conflicting across batches lock alike.
+  const signed = batch
+    .map((signature) => ({ ...signature, supporter: supporterOf.get(signature.emailCanonical)! }))
+    .sort((a, b) =>
+      a.emailCanonical < b.emailCanonical ? -1 : a.emailCanonical > b.emailCanonical ? 1 : 0,
     )
-    .onConflictDoUpdate({
-      target: supporters.emailCanonical,
-      set: { updatedAt: sql`${supporters.updatedAt}` },
-    })
-    .returning({
-      id: supporters.id,
-      firstName: supporters.firstName,
-      emailCanonical: supporters.emailCanonical,
-    })
-  const supporterOf = new Map(supporterRows.map((row) => [row.emailCanonical!, row]))
-  const signed = batch.map((signature) => ({
-    ...signature,
-    supporter: supporterOf.get(signature.emailCanonical)!,
-  }))
 
   const created = await tx
     .insert(signatures)

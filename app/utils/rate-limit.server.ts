@@ -63,7 +63,11 @@ export async function countRateLimitHits(
   if (counted.length === 0) return []
   const rows = await db
     .insert(rateLimitHits)
-    .values([...windows.values()])
+    // In one order whoever writes them: two statements counting the same keys (two batches of
+    // signatures from one office's address) then lock their rows alike and never deadlock.
+    .values(
+      [...windows.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, row]) => row),
+    )
     .onConflictDoUpdate({
       target: [rateLimitHits.bucket, rateLimitHits.key, rateLimitHits.windowStart],
       set: { hits: sql`${rateLimitHits.hits} + excluded.hits` },
