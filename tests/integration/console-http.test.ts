@@ -133,7 +133,7 @@ describe('cross-site request forgery', () => {
       { origin: web.url },
       {},
       { token: 'not-the-session-token' },
-      // Another session's token is not this one's.
+      // The session's own token, one character altered.
       { token: csrf.replace(/^./, (c) => (c === 'A' ? 'B' : 'A')) },
     ]
     for (const attempt of attempts) {

@@ -91,7 +91,7 @@ describe('closing actions at their deadline', () => {
     })
   })
 
-  test('a second worker shares the one schedule instead of adding its own', async () => {
+  test('with a second worker running there is still one schedule per job, and an expired action is closed and audited once', async () => {
     await startWorker()
     const schedulers = await queue.getJobSchedulers()
     expect(schedulers.map((s) => [s.key, s.every]).sort()).toEqual([
