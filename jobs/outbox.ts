@@ -109,7 +109,7 @@ export async function dispatchOutbox(
 ) {
   return db.transaction(async (tx) => {
     const rows = await tx
-      .select({ id: emailOutbox.id })
+      .select({ id: emailOutbox.id, enqueuedAt: emailOutbox.enqueuedAt })
       .from(emailOutbox)
       .where(
         and(
@@ -125,6 +125,12 @@ export async function dispatchOutbox(
       .for('update', { skipLocked: true })
     if (rows.length === 0) return 0
     const ids = rows.map((row) => row.id)
+    // A row enqueued before and pending still may have a finished job under its id (held while
+    // its action was paused, by a worker that died before clearing it): BullMQ would ignore the
+    // new job. Rare, so asking Redis about each such row is cheap.
+    await Promise.all(
+      rows.filter((row) => row.enqueuedAt).map((row) => removeFinishedJob(queue, row.id)),
+    )
     await queue.addBulk(
       ids.map((outboxId) => ({ name: 'deliver', data: { outboxId }, opts: { jobId: outboxId } })),
     )
@@ -134,6 +140,12 @@ export async function dispatchOutbox(
       .where(inArray(emailOutbox.id, ids))
     return ids.length
   })
+}
+
+/** Removes a job that has completed or failed, so its id can be used again; leaves any other. */
+async function removeFinishedJob(queue: Queue<EmailDeliveryJob>, id: string) {
+  const state = await queue.getJobState(id)
+  if (state === 'completed' || state === 'failed') await queue.remove(id)
 }
 
 /**

@@ -116,6 +116,21 @@ describe('outbox delivery by the worker', () => {
     expect(row).toMatchObject({ status: 'sent', attempts: 1, lastError: null })
   })
 
+  test('a pending message whose job already finished under its id is enqueued afresh and sent', async () => {
+    // As after a message held for a paused action, whose worker died before clearing its
+    // finished job: BullMQ ignores a new job with a known id, so the old one must go first.
+    const { outboxId, email } = await signAndWriteConfirmation('finished-job')
+    await waitFor(() => deliveredTo(email).length === 1, { what: 'the first delivery' })
+    await waitFor(async () => (await outboxRow(outboxId)).status === 'sent', { what: 'sent' })
+    await t.db
+      .update(emailOutbox)
+      .set({ status: 'pending', sentAt: null, enqueuedAt: new Date(Date.now() - 3600_000) })
+      .where(eq(emailOutbox.id, outboxId))
+
+    await waitFor(() => deliveredTo(email).length === 2, { what: 'the message sent again' })
+    await waitFor(async () => (await outboxRow(outboxId)).status === 'sent', { what: 'sent' })
+  })
+
   test('Redis holds ids only: no address or name of a recipient is ever stored there', async () => {
     const { email } = await signAndWriteConfirmation('privacy')
     await waitFor(() => deliveredTo(email).length === 1, { what: 'the email' })
