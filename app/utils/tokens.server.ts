@@ -1,8 +1,7 @@
 // Signed, expiring tokens for the links we email (confirm, follow, unsubscribe, my data): JWTs
-// (HS256) under a key derived for links only, verified with jose; the payload names its purpose,
-// so a token made for one link never works for another.
-import crypto from 'node:crypto'
-import { errors, jwtVerify } from 'jose'
+// (HS256) signed and verified with jose under a key derived for links only; the payload names its
+// purpose, so a token made for one link never works for another.
+import { errors, jwtVerify, SignJWT } from 'jose'
 import { z } from 'zod'
 import { derivedKey } from './crypto.server.ts'
 
@@ -24,23 +23,35 @@ export const LINK_LIFETIME = {
   'my-data': 24 * 3600,
 } as const satisfies Record<TokenPurpose, number | null>
 
-const JWT_HEADER = Buffer.from(JSON.stringify({ alg: 'HS256' })).toString('base64url')
-
 /**
- * The JWT that jose's SignJWT makes (the same header, claims in the same order), signed with
- * node:crypto's HMAC: jose signs through WebCrypto, whose key import and promises cost several
- * times the hash itself, and a fan-out signs an unsubscribe link for every follower.
+ * The links key imported into WebCrypto once per process. Given raw bytes, jose imports the key
+ * for every token, and a fan-out signs an unsubscribe link for every follower: the import cost
+ * several times the HMAC itself.
  */
+let linksKey: Promise<CryptoKey> | undefined
+function linkKey() {
+  linksKey ??= crypto.subtle.importKey(
+    'raw',
+    new Uint8Array(derivedKey('links')),
+    { name: 'HMAC', hash: 'SHA-256' },
+    false,
+    ['sign', 'verify'],
+  )
+  return linksKey
+}
+
 export async function createLinkToken<P extends TokenPurpose>(
   purpose: P,
   payload: TokenPayload<P>,
 ) {
   const iat = Math.floor(Date.now() / 1000)
   const lifetime = LINK_LIFETIME[purpose]
-  const claims = { ...payload, pur: purpose, iat, ...(lifetime ? { exp: iat + lifetime } : {}) }
-  const signed = `${JWT_HEADER}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}`
-  const signature = crypto.createHmac('sha256', derivedKey('links')).update(signed)
-  return `${signed}.${signature.digest('base64url')}`
+  const jwt = new SignJWT({ ...payload, pur: purpose })
+    .setProtectedHeader({ alg: 'HS256' })
+    .setIssuedAt(iat)
+  // A number is an absolute time to jose.
+  if (lifetime) jwt.setExpirationTime(iat + lifetime)
+  return jwt.sign(await linkKey())
 }
 
 export type TokenProblem = 'expired' | 'invalid'
@@ -50,7 +61,7 @@ export async function verifyLinkToken<P extends TokenPurpose>(
   token: string,
 ): Promise<{ ok: true; payload: TokenPayload<P> } | { ok: false; problem: TokenProblem }> {
   try {
-    const { payload } = await jwtVerify(token, derivedKey('links'), { algorithms: ['HS256'] })
+    const { payload } = await jwtVerify(token, await linkKey(), { algorithms: ['HS256'] })
     if (payload.pur !== purpose) return { ok: false, problem: 'invalid' }
     const parsed = TokenPayloads[purpose].safeParse(payload)
     if (!parsed.success) return { ok: false, problem: 'invalid' }

@@ -27,7 +27,7 @@ const sup = '0b6f8a52-4a1e-4c1e-9d8e-2a8f0f3c1d01'
 const act = '7c1d2e3f-5a6b-4c7d-8e9f-0a1b2c3d4e5f'
 
 describe('link tokens', () => {
-  test('a link token is the very JWT jose would sign, with the same claims in the same order', async () => {
+  test('a link token is a JWT signed with the links key: its purpose, issued-at, and expiry where it has one', async () => {
     vi.useFakeTimers({ now: new Date('2026-12-01T12:00:00.400Z'), toFake: ['Date'] })
     const jose = (claims: Record<string, unknown>) =>
       new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setIssuedAt()
