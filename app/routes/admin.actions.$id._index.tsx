@@ -258,7 +258,14 @@ export default function ActionOverview() {
       {canEdit && (action.deliveryMode === 'hand' || dashboard.letters.hand > 0) ? (
         <section className="console-panel" aria-labelledby="hand-letters-heading">
           <h2 id="hand-letters-heading">{t('handLetters.consoleHeading')}</h2>
-          <p>{t('handLetters.consoleIntro', { count: dashboard.letters.hand })}</p>
+          <p>
+            {t(
+              action.deliveryMode === 'hand'
+                ? 'handLetters.consoleIntro'
+                : 'handLetters.consoleIntroSome',
+              { count: dashboard.letters.hand },
+            )}
+          </p>
           <ul className="console-links">
             <li>
               <a href={`/admin/actions/${action.id}/hand-letters`}>{t('handLetters.link')}</a>

@@ -40,6 +40,10 @@ export const delivery = {
     'Nothing is emailed to the officials for this action. {{count}} letter is kept to print and hand over.',
   'handLetters.consoleIntro_other':
     'Nothing is emailed to the officials for this action. {{count}} letters are kept to print and hand over.',
+  'handLetters.consoleIntroSome_one':
+    '{{count}} letter is kept to print and hand over, to an official with no email address.',
+  'handLetters.consoleIntroSome_other':
+    '{{count}} letters are kept to print and hand over, to officials with no email address.',
   'handLetters.link': 'Open the letters for printing',
   'handLetters.title': 'Letters for hand delivery · {{reference}}',
   'handLetters.heading': 'Letters for hand delivery',
