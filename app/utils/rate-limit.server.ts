@@ -19,20 +19,9 @@ export class RateLimitedError extends Error {
  * Returns the number of hits so far in the window.
  */
 export async function hitRateLimit(db: DbOrTx, rule: RateLimit, key: string) {
-  const [hits] = await hitRateLimits(db, [{ rule, key }])
-  return hits!
-}
-
-/**
- * Counts one hit against each rule and key in one statement (a request checked against several
- * limits pays one round trip); throws RateLimitedError for the first, in order, past its limit.
- * Every hit is counted even when an earlier one refuses. Returns the hits so far for each.
- */
-export async function hitRateLimits(db: DbOrTx, checks: { rule: RateLimit; key: string }[]) {
-  const counted = await countRateLimitHits(db, checks)
-  const refused = counted.find((check) => check.refusal)
-  if (refused) throw refused.refusal
-  return counted.map((check) => check.hits)
+  const [counted] = await countRateLimitHits(db, [{ rule, key }])
+  if (counted!.refusal) throw counted!.refusal
+  return counted!.hits
 }
 
 /**
