@@ -213,10 +213,16 @@ describe('letters to the authorities', () => {
       )
       expect(busiest).toBeLessThanOrEqual(THROTTLE)
     }
-    const statuses = await t.db.execute<{ status: string; n: number }>(sql`
-      select l.status, count(*)::int as n from letters l join authorities a on a.id = l.authority_id
-      where a.action_id = ${action.id} group by 1`)
-    expect(statuses).toEqual([{ status: 'sent', n: 100 }])
+    // SMTP accepts each letter a moment before the worker records it as sent.
+    await waitFor(
+      async () => {
+        const statuses = await t.db.execute<{ status: string; n: number }>(sql`
+          select l.status, count(*)::int as n from letters l join authorities a on a.id = l.authority_id
+          where a.action_id = ${action.id} group by 1`)
+        return statuses.length === 1 && statuses[0]!.status === 'sent' && statuses[0]!.n === 100
+      },
+      { what: 'all 100 letters recorded as sent' },
+    )
     // Each supporter was thanked once, with the letter sent in their name.
     const thanks = smtp.messages.filter(
       (m) =>

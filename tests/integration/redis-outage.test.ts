@@ -66,8 +66,14 @@ describe('a Redis outage', () => {
       expect(
         smtp.messages.filter((m) => m.envelopeTo[0] === 'during-outage@example.org'),
       ).toHaveLength(1)
-      const [sent] = await t.db.select().from(emailOutbox).where(eq(emailOutbox.id, id!))
-      expect(sent?.status).toBe('sent')
+      // SMTP accepts the message a moment before the worker records it as sent.
+      await waitFor(
+        async () => {
+          const [sent] = await t.db.select().from(emailOutbox).where(eq(emailOutbox.id, id!))
+          return sent?.status === 'sent'
+        },
+        { what: 'the message to be recorded as sent' },
+      )
     } finally {
       await worker?.stop()
       await redis.stop()
