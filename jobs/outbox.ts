@@ -195,41 +195,67 @@ export type ClaimResult<Context = Record<never, never>> =
  * read in the same statement: a fan-out claims thousands of rows, and each round trip costs.
  * Write them with explicit table names (`email_outbox.action_id`): in RETURNING, Drizzle names a
  * column without its table, which a subquery would resolve to its own table's column.
+ *
+ * The statements are built once (prepared): a fan-out claims every message, and building the
+ * SQL for each took the worker more time than PostgreSQL took to run it.
  */
-export async function claimOutboxMessage<
-  Context extends Record<string, SQL> = Record<never, never>,
->(
+export function createOutboxClaimer<Context extends Record<string, SQL> = Record<never, never>>(
   db: Database,
-  id: string,
-  claimTimeoutMs: number,
   context: Context = {} as Context,
-): Promise<ClaimResult<{ [K in keyof Context]: Context[K] extends SQL<infer T> ? T : never }>> {
-  const [row] = await db
+) {
+  const claim = db
     .update(emailOutbox)
     .set({ status: 'sending', claimedAt: sql`now()`, attempts: sql`${emailOutbox.attempts} + 1` })
     .where(
       and(
-        eq(emailOutbox.id, id),
-        sql`(${emailOutbox.status} = 'pending' or (${emailOutbox.status} = 'sending' and ${emailOutbox.claimedAt} < now() - make_interval(secs => ${claimTimeoutMs / 1000})))`,
+        eq(emailOutbox.id, sql.placeholder('id')),
+        sql`(${emailOutbox.status} = 'pending' or (${emailOutbox.status} = 'sending' and ${emailOutbox.claimedAt} < now() - make_interval(secs => ${sql.placeholder('timeoutSeconds')})))`,
       ),
     )
     .returning({ ...getTableColumns(emailOutbox), ...prefixed(context) })
-  if (row) {
-    const message: Record<string, unknown> = {}
-    const read: Record<string, unknown> = {}
-    for (const [key, value] of Object.entries(row)) {
-      if (key.startsWith(CONTEXT_PREFIX)) read[key.slice(CONTEXT_PREFIX.length)] = value
-      else message[key] = value
-    }
-    return { claimed: true, message: message as OutboxMessage, context: read as never }
-  }
-  const [current] = await db
+    .prepare('claim_outbox_message')
+  const current = db
     .select({ status: emailOutbox.status, claimedAt: emailOutbox.claimedAt })
     .from(emailOutbox)
-    .where(eq(emailOutbox.id, id))
-  return current
-    ? { claimed: false, status: current.status, claimedAt: current.claimedAt }
-    : { claimed: false, status: 'missing' }
+    .where(eq(emailOutbox.id, sql.placeholder('id')))
+    .prepare('outbox_message_status')
+
+  return async function claimOutboxMessage(
+    id: string,
+    claimTimeoutMs: number,
+  ): Promise<ClaimResult<{ [K in keyof Context]: Context[K] extends SQL<infer T> ? T : never }>> {
+    const [row] = await claim.execute({ id, timeoutSeconds: claimTimeoutMs / 1000 })
+    if (row) {
+      const message: Record<string, unknown> = {}
+      const read: Record<string, unknown> = {}
+      for (const [key, value] of Object.entries(row)) {
+        if (key.startsWith(CONTEXT_PREFIX)) read[key.slice(CONTEXT_PREFIX.length)] = value
+        else message[key] = value
+      }
+      return { claimed: true, message: message as OutboxMessage, context: read as never }
+    }
+    const [found] = await current.execute({ id })
+    return found
+      ? { claimed: false, status: found.status, claimedAt: found.claimedAt }
+      : { claimed: false, status: 'missing' }
+  }
+}
+
+/** Marks a claimed message sent, with a statement built once (the fan-out's common case). */
+export function createOutboxSentMarker(db: Database) {
+  const markSent = db
+    .update(emailOutbox)
+    .set({
+      status: 'sent',
+      sentAt: sql`now()`,
+      smtpMessageId: sql`${sql.placeholder('smtpMessageId')}`,
+      lastError: null,
+    })
+    .where(and(eq(emailOutbox.id, sql.placeholder('id')), eq(emailOutbox.status, 'sending')))
+    .prepare('mark_outbox_sent')
+  return async (id: string, smtpMessageId: string | undefined) => {
+    await markSent.execute({ id, smtpMessageId: smtpMessageId ?? null })
+  }
 }
 
 export async function markOutboxSent(

@@ -10,7 +10,8 @@ import { toMailMessage, type MailTransport } from '#emails/transport.ts'
 import { emailLoaders, type LoadedEmail } from '../email-loaders.ts'
 import { carriesLetters, recordLetterDelivery } from '../letters.ts'
 import {
-  claimOutboxMessage,
+  createOutboxClaimer,
+  createOutboxSentMarker,
   markOutboxFinished,
   markOutboxRetry,
   markOutboxSent,
@@ -126,9 +127,11 @@ export function createEmailDeliveryProcessor(deps: EmailDeliveryDeps) {
   const { db, transport } = deps
   // An update is rendered once per locale for all its followers; only the unsubscribe link varies.
   const renderCache = createRenderCache()
+  const claimOutboxMessage = createOutboxClaimer(db, sendContext)
+  const markSent = createOutboxSentMarker(db)
   return async function deliverEmail(job: Job<EmailDeliveryJob>, token?: string) {
     const { outboxId } = EmailDeliveryJobSchema.parse(job.data)
-    const claim = await claimOutboxMessage(db, outboxId, deps.claimTimeoutMs, sendContext)
+    const claim = await claimOutboxMessage(outboxId, deps.claimTimeoutMs)
     if (!claim.claimed) {
       if (claim.status === 'sending' && token) {
         // Another worker holds it (or died holding it): look again once its claim could expire.
@@ -203,15 +206,16 @@ export function createEmailDeliveryProcessor(deps: EmailDeliveryDeps) {
           attachments: loaded.attachments,
         }),
       )
-      const markSent = async (tx: DbOrTx) => {
+      if (carriesLetters(message.template)) {
+        // Letters follow their email in the same transaction.
+        await db.transaction(async (tx) => {
+          await markOutboxSent(tx, outboxId, info.messageId)
+          await recordLetterDelivery(tx, message, 'sent')
+        })
+      } else if (ONE_TIME_LINK_TEMPLATES.has(message.template)) {
         // A delivered one-time link has no business staying readable in the database.
-        const clearPayload = ONE_TIME_LINK_TEMPLATES.has(message.template)
-        await markOutboxSent(tx, outboxId, info.messageId, { clearPayload })
-        await recordLetterDelivery(tx, message, 'sent')
-      }
-      // Letters follow their email in the same transaction; anything else is one statement.
-      if (carriesLetters(message.template)) await db.transaction(markSent)
-      else await markSent(db)
+        await markOutboxSent(db, outboxId, info.messageId, { clearPayload: true })
+      } else await markSent(outboxId, info.messageId)
       return { sent: true }
     } catch (caught) {
       const error = caught as SmtpError
