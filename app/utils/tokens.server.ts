@@ -1,7 +1,10 @@
 // Signed, expiring tokens for the links we email (confirm, follow, unsubscribe, my data): JWTs
-// (HS256) signed and verified with jose under a key derived for links only; the payload names its
-// purpose, so a token made for one link never works for another.
-import { errors, jwtVerify, SignJWT } from 'jose'
+// (HS256) signed and verified with fast-jwt under a key derived for links only; the payload names
+// its purpose, so a token made for one link never works for another. fast-jwt signs with
+// node:crypto's HMAC, synchronously: jose (used before, and by the tests as an independent check)
+// goes through WebCrypto, a thread-pool job per token, which cost a fan-out as much as building
+// the email. Tokens from either verify with the other, so links already sent keep working.
+import { createSigner, createVerifier, TokenError } from 'fast-jwt'
 import { z } from 'zod'
 import { derivedKey } from './crypto.server.ts'
 
@@ -23,35 +26,31 @@ export const LINK_LIFETIME = {
   'my-data': 24 * 3600,
 } as const satisfies Record<TokenPurpose, number | null>
 
-/**
- * The links key imported into WebCrypto once per process. Given raw bytes, jose imports the key
- * for every token, and a fan-out signs an unsubscribe link for every follower: the import cost
- * several times the HMAC itself.
- */
-let linksKey: Promise<CryptoKey> | undefined
-function linkKey() {
-  linksKey ??= crypto.subtle.importKey(
-    'raw',
-    new Uint8Array(derivedKey('links')),
-    { name: 'HMAC', hash: 'SHA-256' },
-    false,
-    ['sign', 'verify'],
-  )
-  return linksKey
+type Signer = (payload: Record<string, unknown>) => string
+let signers: Map<TokenPurpose, Signer> | undefined
+let verify: ((token: string) => Record<string, unknown>) | undefined
+
+/** Built on first use: the key is derived from configuration read at startup. */
+function signerFor(purpose: TokenPurpose) {
+  signers ??= new Map()
+  let signer = signers.get(purpose)
+  if (!signer) {
+    const lifetime = LINK_LIFETIME[purpose]
+    signer = createSigner({
+      key: derivedKey('links'),
+      algorithm: 'HS256',
+      ...(lifetime ? { expiresIn: lifetime * 1000 } : {}),
+    })
+    signers.set(purpose, signer)
+  }
+  return signer
 }
 
 export async function createLinkToken<P extends TokenPurpose>(
   purpose: P,
   payload: TokenPayload<P>,
 ) {
-  const iat = Math.floor(Date.now() / 1000)
-  const lifetime = LINK_LIFETIME[purpose]
-  const jwt = new SignJWT({ ...payload, pur: purpose })
-    .setProtectedHeader({ alg: 'HS256' })
-    .setIssuedAt(iat)
-  // A number is an absolute time to jose.
-  if (lifetime) jwt.setExpirationTime(iat + lifetime)
-  return jwt.sign(await linkKey())
+  return signerFor(purpose)({ ...payload, pur: purpose })
 }
 
 export type TokenProblem = 'expired' | 'invalid'
@@ -60,14 +59,16 @@ export async function verifyLinkToken<P extends TokenPurpose>(
   purpose: P,
   token: string,
 ): Promise<{ ok: true; payload: TokenPayload<P> } | { ok: false; problem: TokenProblem }> {
+  verify ??= createVerifier({ key: derivedKey('links'), algorithms: ['HS256'] })
   try {
-    const { payload } = await jwtVerify(token, await linkKey(), { algorithms: ['HS256'] })
+    const payload = verify(token)
     if (payload.pur !== purpose) return { ok: false, problem: 'invalid' }
     const parsed = TokenPayloads[purpose].safeParse(payload)
     if (!parsed.success) return { ok: false, problem: 'invalid' }
     return { ok: true, payload: parsed.data as TokenPayload<P> }
   } catch (error) {
-    if (error instanceof errors.JWTExpired) return { ok: false, problem: 'expired' }
+    if (error instanceof TokenError && error.code === TokenError.codes.expired)
+      return { ok: false, problem: 'expired' }
     return { ok: false, problem: 'invalid' }
   }
 }

@@ -1,4 +1,4 @@
-import { SignJWT } from 'jose'
+import { decodeProtectedHeader, jwtVerify, SignJWT } from 'jose'
 import { afterEach, beforeAll, describe, expect, test, vi } from 'vitest'
 import type * as CryptoModule from '#app/utils/crypto.server.ts'
 import type * as TokensModule from '#app/utils/tokens.server.ts'
@@ -27,24 +27,83 @@ const sup = '0b6f8a52-4a1e-4c1e-9d8e-2a8f0f3c1d01'
 const act = '7c1d2e3f-5a6b-4c7d-8e9f-0a1b2c3d4e5f'
 
 describe('link tokens', () => {
-  test('a link token is a JWT signed with the links key: its purpose, issued-at, and expiry where it has one', async () => {
+  test('a link token is a standard JWT (HS256) under the links key: its purpose, issued-at, and expiry where it has one', async () => {
     vi.useFakeTimers({ now: new Date('2026-12-01T12:00:00.400Z'), toFake: ['Date'] })
-    const jose = (claims: Record<string, unknown>) =>
+    const iat = Math.floor(Date.now() / 1000)
+    // Read back by jose, an independent implementation.
+    const claims = async (token: string) => {
+      expect(decodeProtectedHeader(token).alg).toBe('HS256')
+      return (await jwtVerify(token, derivedKey('links'), { algorithms: ['HS256'] })).payload
+    }
+    expect(await claims(await tokens.createLinkToken('unsubscribe', { sup, act }))).toEqual({
+      sup,
+      act,
+      pur: 'unsubscribe',
+      iat,
+    })
+    expect(await claims(await tokens.createLinkToken('unsubscribe', { sup, act: null }))).toEqual({
+      sup,
+      act: null,
+      pur: 'unsubscribe',
+      iat,
+    })
+    expect(await claims(await tokens.createLinkToken('confirm-follow', { sup, act }))).toEqual({
+      sup,
+      act,
+      pur: 'confirm-follow',
+      iat,
+      exp: iat + 7 * 24 * 3600,
+    })
+    expect(await claims(await tokens.createLinkToken('my-data', { sup }))).toEqual({
+      sup,
+      pur: 'my-data',
+      iat,
+      exp: iat + 24 * 3600,
+    })
+    // Signed with another key, it does not verify.
+    await expect(
+      jwtVerify(await tokens.createLinkToken('my-data', { sup }), derivedKey('ip-hash')),
+    ).rejects.toThrow()
+  })
+
+  test('links already emailed, signed by jose before, keep working', async () => {
+    const joseToken = (claims: Record<string, unknown>) =>
       new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setIssuedAt()
-    expect(await tokens.createLinkToken('unsubscribe', { sup, act })).toBe(
-      await jose({ sup, act, pur: 'unsubscribe' }).sign(derivedKey('links')),
-    )
-    expect(await tokens.createLinkToken('unsubscribe', { sup, act: null })).toBe(
-      await jose({ sup, act: null, pur: 'unsubscribe' }).sign(derivedKey('links')),
-    )
-    expect(await tokens.createLinkToken('confirm-follow', { sup, act })).toBe(
-      await jose({ sup, act, pur: 'confirm-follow' })
-        .setExpirationTime('7d')
-        .sign(derivedKey('links')),
-    )
-    expect(await tokens.createLinkToken('my-data', { sup })).toBe(
-      await jose({ sup, pur: 'my-data' }).setExpirationTime('24h').sign(derivedKey('links')),
-    )
+    const unsubscribe = await joseToken({ sup, act, pur: 'unsubscribe' }).sign(derivedKey('links'))
+    expect(await tokens.verifyLinkToken('unsubscribe', unsubscribe)).toEqual({
+      ok: true,
+      payload: { sup, act },
+    })
+    const confirm = await joseToken({ sup, act, pur: 'confirm-follow' })
+      .setExpirationTime('7d')
+      .sign(derivedKey('links'))
+    expect(await tokens.verifyLinkToken('confirm-follow', confirm)).toEqual({
+      ok: true,
+      payload: { sup, act },
+    })
+    const expired = await joseToken({ sup, pur: 'my-data' })
+      .setExpirationTime(Math.floor(Date.now() / 1000) - 60)
+      .sign(derivedKey('links'))
+    expect(await tokens.verifyLinkToken('my-data', expired)).toEqual({
+      ok: false,
+      problem: 'expired',
+    })
+  })
+
+  test('an unsigned token or another algorithm is refused', async () => {
+    const body = Buffer.from(JSON.stringify({ sup, act, pur: 'unsubscribe' })).toString('base64url')
+    const none = `${Buffer.from('{"alg":"none"}').toString('base64url')}.${body}.`
+    expect(await tokens.verifyLinkToken('unsubscribe', none)).toEqual({
+      ok: false,
+      problem: 'invalid',
+    })
+    const hs512 = await new SignJWT({ sup, act, pur: 'unsubscribe' })
+      .setProtectedHeader({ alg: 'HS512' })
+      .sign(derivedKey('links'))
+    expect(await tokens.verifyLinkToken('unsubscribe', hs512)).toEqual({
+      ok: false,
+      problem: 'invalid',
+    })
   })
 
   test('a token opens only the link it was made for', async () => {
