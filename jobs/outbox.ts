@@ -73,17 +73,39 @@ export async function writeOutboxMessage(tx: DbOrTx, message: NewOutboxMessage) 
   return row?.id ?? null
 }
 
-/** Many messages in one statement (fan-outs, letter scheduling); returns the ids by key. */
+/**
+ * Many messages in one statement (signing surges, fan-outs, letter scheduling); returns the ids
+ * by key. The rows go as one array per column (`unnest`), so the statement's text is the same
+ * for any number of messages and is prepared once per connection; built by Drizzle, each batch
+ * size was a statement of its own, and building it cost more than running it.
+ */
 export async function writeOutboxMessages(tx: DbOrTx, messages: NewOutboxMessage[]) {
   const ids = new Map<string, string>()
   if (messages.length === 0) return ids
-  const rows = await tx
-    .insert(emailOutbox)
-    .values(messages.map(outboxRow))
-    .onConflictDoNothing({ target: emailOutbox.idempotencyKey })
-    .returning({ id: emailOutbox.id, key: emailOutbox.idempotencyKey })
-  for (const row of rows) ids.set(row.key, row.id)
-  if (rows.length > 0) await wakeDispatcher(tx)
+  const rows = messages.map(outboxRow)
+  // Values go as text (the driver types an array by its first element), cast in SQL.
+  const column = (value: (row: (typeof rows)[number]) => string | null) =>
+    sql.param(rows.map(value))
+  const written = await tx.execute<{ id: string; key: string }>(sql`
+    insert into ${emailOutbox} (idempotency_key, template, to_address, payload, transactional,
+      action_id, supporter_id, update_id, available_at)
+    select idempotency_key, template, to_address, payload::jsonb, transactional::boolean,
+      action_id::uuid, supporter_id::uuid, update_id::uuid, coalesce(available_at::timestamptz, now())
+    from unnest(${column((row) => row.idempotencyKey)}::text[],
+      ${column((row) => row.template)}::text[],
+      ${column((row) => row.toAddress)}::text[],
+      ${column((row) => JSON.stringify(row.payload))}::text[],
+      ${column((row) => String(row.transactional))}::text[],
+      ${column((row) => row.actionId)}::text[],
+      ${column((row) => row.supporterId)}::text[],
+      ${column((row) => row.updateId)}::text[],
+      ${column((row) => row.availableAt?.toISOString() ?? null)}::text[])
+      as t(idempotency_key, template, to_address, payload, transactional, action_id, supporter_id,
+        update_id, available_at)
+    on conflict (idempotency_key) do nothing
+    returning id, idempotency_key as key`)
+  for (const row of written) ids.set(row.key, row.id)
+  if (written.length > 0) await wakeDispatcher(tx)
   return ids
 }
 

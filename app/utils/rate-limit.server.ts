@@ -50,24 +50,27 @@ export async function countRateLimitHits(
     return { rule, id, ordinal: window.hits, windowEnd: windowStart.getTime() + windowMs }
   })
   if (counted.length === 0) return []
-  const rows = await db
-    .insert(rateLimitHits)
-    // In one order whoever writes them: two statements counting the same keys (two batches of
-    // signatures from one office's address) then lock their rows alike and never deadlock.
-    .values(
-      [...windows.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, row]) => row),
-    )
-    .onConflictDoUpdate({
-      target: [rateLimitHits.bucket, rateLimitHits.key, rateLimitHits.windowStart],
-      set: { hits: sql`${rateLimitHits.hits} + excluded.hits` },
-    })
-    .returning({
-      bucket: rateLimitHits.bucket,
-      key: rateLimitHits.key,
-      windowStart: rateLimitHits.windowStart,
-      hits: rateLimitHits.hits,
-    })
-  const totals = new Map(rows.map((row) => [idOf(row.bucket, row.key, row.windowStart), row.hits]))
+  // In one order whoever writes them: two statements counting the same keys (two batches of
+  // signatures from one office's address) then lock their rows alike and never deadlock. The
+  // windows go as one array per column, so the statement's text is the same however many there
+  // are (prepared once per connection); values go as text and are cast in SQL.
+  const sorted = [...windows.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([, row]) => row)
+  const column = (value: (row: (typeof sorted)[number]) => string) => sql.param(sorted.map(value))
+  const rows = await db.execute<{ bucket: string; key: string; windowMs: number; hits: number }>(
+    sql`insert into ${rateLimitHits} (bucket, key, window_start, hits)
+      select bucket, key, window_start::timestamptz, hits::int
+      from unnest(${column((row) => row.bucket)}::text[], ${column((row) => row.key)}::text[],
+        ${column((row) => row.windowStart.toISOString())}::text[],
+        ${column((row) => String(row.hits))}::text[]) as t(bucket, key, window_start, hits)
+      on conflict (bucket, key, window_start)
+        do update set hits = ${rateLimitHits}.hits + excluded.hits
+      returning bucket, key, (extract(epoch from window_start) * 1000)::float8 as "windowMs", hits`,
+  )
+  const totals = new Map(
+    rows.map((row) => [idOf(row.bucket, row.key, new Date(row.windowMs)), row.hits]),
+  )
   return counted.map(({ rule, id, ordinal, windowEnd }) => {
     const added = windows.get(id)!.hits
     // This check's place among the hits counted: the total before this statement, plus its turn.
