@@ -103,8 +103,9 @@ const scale = quick
       pageSeconds: 12,
       warmupSeconds: 3,
       connections: 32,
-      // Fixed amounts (exact before/after comparisons), sized for 10-30 s on a small machine.
-      signAmount: 2_500,
+      // Fixed amounts (exact before/after comparisons), sized for 10-30 s on a small machine
+      // (2,500 signatures took 5-7 s, too short for a steady figure: runs varied by a third).
+      signAmount: 10_000,
       confirmAmount: 2_500,
       followers: 100_000,
       letters: 10_000,
