@@ -555,7 +555,16 @@ export async function getActionDashboard(db: Database, id: string) {
         .select({ status: letters.status, n: count() })
         .from(letters)
         .innerJoin(authorities, eq(authorities.id, letters.authorityId))
-        .where(eq(authorities.actionId, id))
+        .innerJoin(signatures, eq(signatures.id, letters.signatureId))
+        .innerJoin(supporters, eq(supporters.id, signatures.supporterId))
+        .where(
+          and(
+            eq(authorities.actionId, id),
+            // Kept for hand delivery means printable: the printout leaves out the letters of
+            // withdrawn signatures and erased supporters, and so does this count.
+            sql`not (${letters.status} = 'hand' and (${signatures.status} <> 'confirmed' or ${supporters.erasedAt} is not null))`,
+          ),
+        )
         .groupBy(letters.status),
       db
         .select({

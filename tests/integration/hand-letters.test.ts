@@ -184,9 +184,13 @@ describe('the printable letters for hand delivery', () => {
     expect(unknown.status).toBe(404)
   })
 
-  test("the action's console page links to them for editors, not for viewers", async () => {
+  test("the action's console page links to them for editors, not for viewers, counting only the printable ones", async () => {
     const link = `href="/admin/actions/${action.id}/hand-letters"`
-    expect(await (await get(`/admin/actions/${action.id}`, editor)).text()).toContain(link)
+    const consolePage = await (await get(`/admin/actions/${action.id}`, editor)).text()
+    expect(consolePage).toContain(link)
+    // Eight letters are kept; the erased supporter's two and the unconfirmed signature's two
+    // are not printed, and not counted.
+    expect(consolePage).toContain('4 letters are kept to print and hand over.')
     expect(await (await get(`/admin/actions/${action.id}`, viewer)).text()).not.toContain(link)
   })
 
