@@ -14,11 +14,14 @@ import stylesUrl from './styles/app.css'
 import { defaultLocale, negotiateLocale } from './utils/i18n.ts'
 import { I18nProvider, useTranslation } from './utils/i18n-react.tsx'
 import { useNonce } from './utils/nonce.tsx'
+import { skipRevalidationAfterPreview } from './utils/revalidation.ts'
 
 export const links: LinksFunction = () => [
   { rel: 'stylesheet', href: stylesUrl },
   { rel: 'icon', href: '/favicon.svg', type: 'image/svg+xml' },
 ]
+
+export const shouldRevalidate = skipRevalidationAfterPreview
 
 export async function loader({ request }: LoaderFunctionArgs) {
   return { locale: negotiateLocale(request.headers.get('accept-language')) }

@@ -7,7 +7,6 @@ import {
   useNavigation,
   useParams,
   useSearchParams,
-  type ShouldRevalidateFunction,
 } from '@remix-run/react'
 import { useEffect, useRef } from 'react'
 import { ConsoleNotice } from '#app/components/console.tsx'
@@ -28,6 +27,7 @@ import { getDb } from '#app/utils/db.server.ts'
 import { useTranslation } from '#app/utils/i18n-react.tsx'
 import { LETTER_PLACEHOLDERS } from '#app/utils/letter-template.ts'
 import { requireStaff, requireStaffAction } from '#app/utils/session.server.ts'
+import { skipRevalidationAfterPreview } from '#app/utils/revalidation.ts'
 
 const closed = () => new Response('A closed action can no longer be edited', { status: 409 })
 
@@ -45,11 +45,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   }
 }
 
-// A preview changes nothing, so the page's letter need not be read again after one.
-export const shouldRevalidate: ShouldRevalidateFunction = ({
-  formData,
-  defaultShouldRevalidate,
-}) => (formData?.get('intent') === 'preview' ? false : defaultShouldRevalidate)
+export const shouldRevalidate = skipRevalidationAfterPreview
 
 // How long typing must pause before the preview follows it.
 const LIVE_PREVIEW_DELAY_MS = 400

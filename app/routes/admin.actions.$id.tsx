@@ -6,11 +6,14 @@ import { getDb } from '#app/utils/db.server.ts'
 import { createTranslator } from '#app/utils/i18n.ts'
 import { useTranslation } from '#app/utils/i18n-react.tsx'
 import { ROLE_RANK, requireStaff } from '#app/utils/session.server.ts'
+import { skipRevalidationAfterPreview } from '#app/utils/revalidation.ts'
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => {
   const t = createTranslator('en')
   return [{ title: t('console.metaTitle', { page: data?.action.title ?? t('console.title') }) }]
 }
+
+export const shouldRevalidate = skipRevalidationAfterPreview
 
 /** The frame of one action's pages: its name, status and the console's tabs. */
 export async function loader({ request, params }: LoaderFunctionArgs) {

@@ -24,8 +24,11 @@ import { formatDate } from '#app/utils/i18n.ts'
 import { useTranslation } from '#app/utils/i18n-react.tsx'
 import { renderMarkdown } from '#app/utils/markdown.server.ts'
 import { requireStaff, requireStaffAction } from '#app/utils/session.server.ts'
+import { skipRevalidationAfterPreview } from '#app/utils/revalidation.ts'
 
 const ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
+export const shouldRevalidate = skipRevalidationAfterPreview
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   await requireStaff(request, 'editor')

@@ -5,6 +5,7 @@ import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
 import { createTranslator } from '#app/utils/i18n.ts'
 import { useTranslation } from '#app/utils/i18n-react.tsx'
 import { requireStaff } from '#app/utils/session.server.ts'
+import { skipRevalidationAfterPreview } from '#app/utils/revalidation.ts'
 
 export const meta: MetaFunction = () => [
   { title: createTranslator('en')('admin.nav.label') },
@@ -16,6 +17,8 @@ export const headers: HeadersFunction = () => ({
   'Cache-Control': 'private, no-store',
   'X-Robots-Tag': 'noindex',
 })
+
+export const shouldRevalidate = skipRevalidationAfterPreview
 
 /** Every page under /admin is for signed-in staff; each child route checks its own role too. */
 export async function loader({ request }: LoaderFunctionArgs) {

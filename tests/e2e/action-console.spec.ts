@@ -5,7 +5,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { hash } from '@node-rs/argon2'
-import type { Page, TestInfo } from '@playwright/test'
+import type { Page, Request, TestInfo } from '@playwright/test'
 import sharp from 'sharp'
 import { axeViolations, expect, test } from './support/fixtures.ts'
 import { waitForMail, withDatabase } from './support/mail.ts'
@@ -127,6 +127,15 @@ test.describe('campaign console', () => {
       await expect(previewStatus).toHaveText(
         'No letter yet. Write one and save it to see the preview.',
       )
+      // A preview changes nothing: none of the page's loaders (the session, the action) runs
+      // again after one.
+      const reloads: string[] = []
+      const countReloads = (request: Request) => {
+        // Loaders are read again with one GET of the page's `.data` URL (single fetch).
+        if (request.method() === 'GET' && new URL(request.url()).pathname.endsWith('.data'))
+          reloads.push(request.url())
+      }
+      page.on('request', countReloads)
       await page.getByLabel('Subject').fill('Release {{action.atRiskName}}')
       await expect(previewStatus).toHaveText(
         'Write a subject and a letter to see the preview here.',
@@ -152,6 +161,8 @@ test.describe('campaign console', () => {
       await expect(letterField).toHaveAttribute('aria-invalid', 'true')
       // Typing on was not interrupted: the field kept its focus through every preview.
       await expect(letterField).toBeFocused()
+      page.off('request', countReloads)
+      expect(reloads).toEqual([])
 
       // Saving it anyway is refused, listed, and nothing typed is lost.
       const typed = await letterField.inputValue()
