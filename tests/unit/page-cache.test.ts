@@ -2,6 +2,7 @@ import { describe, expect, test } from 'vitest'
 import {
   createPageCache,
   type RenderedPage,
+  type ServedPage,
   CACHEABLE_PAGE_URL,
 } from '#app/utils/page-cache.server.ts'
 
@@ -10,6 +11,13 @@ const html = (nonce: string, text = 'Free Amara') =>
 
 function page(body: string, init: Partial<RenderedPage> = {}): RenderedPage {
   return { status: 200, headers: [['content-type', 'text/html; charset=utf-8']], body, ...init }
+}
+
+/** The body a visitor receives, checked against the Content-Length the server sends with it. */
+function bodyOf(served: ServedPage) {
+  const body = Buffer.concat(served.chunks)
+  expect(body.length).toBe(served.length)
+  return body.toString()
 }
 
 /** A renderer that counts its calls and renders with the nonce it is given. */
@@ -31,10 +39,19 @@ describe('the public page cache', () => {
     const first = await cache.serve('en /actions/a', 'nonceA', render.for('nonceA'))
     const second = await cache.serve('en /actions/a', 'nonceB', render.for('nonceB'))
     expect(render.calls()).toBe(1)
-    expect(first.body.toString()).toBe(html('nonceA'))
-    expect(second.body.toString()).toBe(html('nonceB'))
-    expect(second.body.toString()).not.toContain('nonceA')
+    expect(bodyOf(first)).toBe(html('nonceA'))
+    expect(bodyOf(second)).toBe(html('nonceB'))
+    expect(bodyOf(second)).not.toContain('nonceA')
     expect(second.headers).toEqual(first.headers)
+  })
+
+  test('a copy of a page in any script is sent with its exact length in bytes', async () => {
+    const cache = createPageCache({ ttlMs: 2000 })
+    const text = 'Libérez Amara — свобода ✊ 释放'
+    const render = renderer((nonce) => page(html(nonce, text)))
+    await cache.serve('fr /actions/a', 'nonceA', render.for('nonceA'))
+    const copy = cache.hit('fr /actions/a', 'nonce-longer-than-the-first')!
+    expect(bodyOf(copy)).toBe(html('nonce-longer-than-the-first', text))
   })
 
   test('renders again once the copy is older than its lifetime', async () => {
@@ -45,13 +62,9 @@ describe('the public page cache', () => {
     await cache.serve('k', 'n1', render.for('n1'))
     text = 'two signatures'
     now += 1999
-    expect((await cache.serve('k', 'n2', render.for('n2'))).body.toString()).toContain(
-      'one signature',
-    )
+    expect(bodyOf(await cache.serve('k', 'n2', render.for('n2')))).toContain('one signature')
     now += 1
-    expect((await cache.serve('k', 'n3', render.for('n3'))).body.toString()).toContain(
-      'two signatures',
-    )
+    expect(bodyOf(await cache.serve('k', 'n3', render.for('n3')))).toContain('two signatures')
     expect(render.calls()).toBe(2)
   })
 
@@ -69,7 +82,7 @@ describe('the public page cache', () => {
     release()
     const pages = await Promise.all(visitors)
     expect(calls).toBe(1)
-    pages.forEach((p, i) => expect(p.body.toString()).toBe(html(`n${i}`)))
+    pages.forEach((p, i) => expect(bodyOf(p)).toBe(html(`n${i}`)))
   })
 
   test('never keeps an error page, a page that sets a cookie, or a download', async () => {
@@ -109,7 +122,7 @@ describe('the public page cache', () => {
     const cache = createPageCache({ ttlMs: 60_000 })
     const render = renderer(() => page('<p>Free Amara</p>'))
     const served = await cache.serve('k', '', render.for(''))
-    expect(served.body.toString()).toBe('<p>Free Amara</p>')
+    expect(bodyOf(served)).toBe('<p>Free Amara</p>')
     await cache.serve('k', '', render.for(''))
     expect(render.calls()).toBe(2)
     expect(cache.size).toBe(0)
