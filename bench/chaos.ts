@@ -92,6 +92,8 @@ type Fault = {
   signs?: number
   failed5xx?: number
   noAnswer?: number
+  /** How long the unanswered requests took to fail: the quickest and the slowest. */
+  noAnswerMs?: [number, number]
   signRecoveryMs?: number | null
   deliveryRecoveryMs?: number | null
   /** SMTP commands the sink refused during the fault. */
@@ -363,7 +365,12 @@ function describeFaults(signs: Outcome[], accepted: [number, number][]) {
     fault.signs = signs.filter((s) => s.at <= fault.end && s.at + s.ms >= fault.start).length
     const failed = signs.filter((s) => !succeeded(s) && faultOf(s) === fault)
     fault.failed5xx = failed.filter((s) => s.status >= 500).length
-    fault.noAnswer = failed.filter((s) => s.status === 0).length
+    const unanswered = failed.filter((s) => s.status === 0)
+    fault.noAnswer = unanswered.length
+    // A connection refused or cut fails at once; a request that hung fails at the 15 s timeout.
+    fault.noAnswerMs = unanswered.length
+      ? [Math.min(...unanswered.map((s) => s.ms)), Math.max(...unanswered.map((s) => s.ms))]
+      : undefined
     const firstOk = signs
       .filter((s) => succeeded(s) && s.at + s.ms >= fault.end)
       .reduce((min, s) => Math.min(min, s.at + s.ms), Infinity)
@@ -522,7 +529,9 @@ function faultTable() {
     ((fault.end - fault.start) / 1000).toFixed(1),
     String(fault.signs ?? '-'),
     String(fault.failed5xx ?? '-'),
-    String(fault.noAnswer ?? '-'),
+    fault.noAnswerMs
+      ? `${fault.noAnswer} (in ${(fault.noAnswerMs[0] / 1000).toFixed(1)}-${(fault.noAnswerMs[1] / 1000).toFixed(1)} s)`
+      : String(fault.noAnswer ?? '-'),
     formatMs(fault.signRecoveryMs),
     formatMs(fault.deliveryRecoveryMs),
   ])
