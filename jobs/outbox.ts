@@ -3,6 +3,7 @@
 // Redis lost. PostgreSQL is the record of what must be sent; Redis only moves ids around.
 import type { Queue } from 'bullmq'
 import { and, eq, getTableColumns, inArray, lt, or, sql, type SQL } from 'drizzle-orm'
+import { batchColumn } from '#db/batch-columns.ts'
 import type { Database, DbOrTx } from '#db/client.ts'
 import { emailOutbox, type OutboxMessage } from '#db/schema.ts'
 import { getEmailTemplate } from '#emails/render.ts'
@@ -75,17 +76,14 @@ export async function writeOutboxMessage(tx: DbOrTx, message: NewOutboxMessage) 
 
 /**
  * Many messages in one statement (signing surges, fan-outs, letter scheduling); returns the ids
- * by key. The rows go as one array per column (`unnest`), so the statement's text is the same
- * for any number of messages and is prepared once per connection; built by Drizzle, each batch
- * size was a statement of its own, and building it cost more than running it.
+ * by key. The rows go as one array per column (`batchColumn`): one statement text for any
+ * number of messages.
  */
 export async function writeOutboxMessages(tx: DbOrTx, messages: NewOutboxMessage[]) {
   const ids = new Map<string, string>()
   if (messages.length === 0) return ids
   const rows = messages.map(outboxRow)
-  // Values go as text (the driver types an array by its first element), cast in SQL.
-  const column = (value: (row: (typeof rows)[number]) => string | null) =>
-    sql.param(rows.map(value))
+  const column = (value: (row: (typeof rows)[number]) => string | null) => batchColumn(rows, value)
   const written = await tx.execute<{ id: string; key: string }>(sql`
     insert into ${emailOutbox} (idempotency_key, template, to_address, payload, transactional,
       action_id, supporter_id, update_id, available_at)

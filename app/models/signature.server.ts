@@ -3,6 +3,7 @@
 // never depends on the address's history, so nobody can learn whether someone else has signed:
 // only the email differs.
 import { and, asc, eq, inArray, sql } from 'drizzle-orm'
+import { batchColumn } from '#db/batch-columns.ts'
 import { addConfirmedSignatures, readConfirmedCounts } from '#db/counters.ts'
 import {
   actions,
@@ -59,30 +60,19 @@ async function upsertSupporters(tx: DbOrTx, people: SupporterFields[]) {
       a.emailCanonical < b.emailCanonical ? -1 : a.emailCanonical > b.emailCanonical ? 1 : 0,
     )
   // An existing supporter's details are never overwritten from a public form: anyone can type
-  // anyone's address. Whole columns go as arrays (see `columns`).
+  // anyone's address. Whole columns go as arrays (see `batchColumn`).
   const found = await tx.execute<{ id: string; firstName: string | null; emailCanonical: string }>(
     sql`insert into ${supporters} (email, email_canonical, first_name, last_name, country, locale)
-      select * from unnest(${columns(rows, (row) => row.email)}::text[],
-        ${columns(rows, (row) => row.emailCanonical)}::text[],
-        ${columns(rows, (row) => row.firstName ?? null)}::text[],
-        ${columns(rows, (row) => row.lastName ?? null)}::text[],
-        ${columns(rows, (row) => row.country ?? null)}::text[],
-        ${columns(rows, (row) => row.locale)}::text[])
+      select * from unnest(${batchColumn(rows, (row) => row.email)}::text[],
+        ${batchColumn(rows, (row) => row.emailCanonical)}::text[],
+        ${batchColumn(rows, (row) => row.firstName ?? null)}::text[],
+        ${batchColumn(rows, (row) => row.lastName ?? null)}::text[],
+        ${batchColumn(rows, (row) => row.country ?? null)}::text[],
+        ${batchColumn(rows, (row) => row.locale)}::text[])
       on conflict (email_canonical) do update set updated_at = ${supporters}.updated_at
       returning id, first_name as "firstName", email_canonical as "emailCanonical"`,
   )
   return new Map(found.map(({ emailCanonical, ...supporter }) => [emailCanonical, supporter]))
-}
-
-/**
- * One column of a batch, as a single array parameter. The batch statements take their rows as
- * arrays (`unnest`), so their text is the same whatever the batch's size: the driver and
- * PostgreSQL prepare each once per connection. Built by Drizzle, a multi-row insert was a new
- * statement for every batch size (parsed, planned and described again) and cost more to build
- * than to run. Values go as text (the driver types an array by its first element), cast in SQL.
- */
-function columns<Row>(rows: Row[], value: (row: Row) => string | null) {
-  return sql.param(rows.map(value))
 }
 
 /** The actions behind some slugs, with what decides whether they take signatures. */
@@ -309,12 +299,12 @@ async function recordSignatures(tx: DbOrTx, batch: PendingSignature[]) {
     sql`insert into ${signatures}
         (action_id, supporter_id, country, personal_message, consent_at, wants_news, ip_hash)
       select action_id, supporter_id, country, personal_message, now(), wants_news, ip_hash
-      from unnest(${columns(signed, (row) => row.action.id)}::uuid[],
-        ${columns(signed, (row) => row.supporter.id)}::uuid[],
-        ${columns(signed, (row) => row.input.country)}::text[],
-        ${columns(signed, (row) => row.input.message ?? null)}::text[],
-        ${columns(signed, (row) => (row.input.news ? 'true' : 'false'))}::text[]::boolean[],
-        ${columns(signed, (row) => row.ipHash)}::text[])
+      from unnest(${batchColumn(signed, (row) => row.action.id)}::uuid[],
+        ${batchColumn(signed, (row) => row.supporter.id)}::uuid[],
+        ${batchColumn(signed, (row) => row.input.country)}::text[],
+        ${batchColumn(signed, (row) => row.input.message ?? null)}::text[],
+        ${batchColumn(signed, (row) => (row.input.news ? 'true' : 'false'))}::text[]::boolean[],
+        ${batchColumn(signed, (row) => row.ipHash)}::text[])
         as t(action_id, supporter_id, country, personal_message, wants_news, ip_hash)
       on conflict (action_id, supporter_id) do nothing
       returning id, action_id as "actionId", supporter_id as "supporterId"`,
@@ -325,8 +315,8 @@ async function recordSignatures(tx: DbOrTx, batch: PendingSignature[]) {
   if (following.length > 0) {
     await tx.execute(
       sql`insert into ${follows} (supporter_id, action_id)
-        select * from unnest(${columns(following, (row) => row.supporter.id)}::uuid[],
-          ${columns(following, (row) => row.action.id)}::uuid[])
+        select * from unnest(${batchColumn(following, (row) => row.supporter.id)}::uuid[],
+          ${batchColumn(following, (row) => row.action.id)}::uuid[])
         on conflict do nothing`,
     )
   }

@@ -1,5 +1,6 @@
 // Fixed-window rate limits kept in PostgreSQL: one upsert per check, no Redis on the request path.
 import { sql } from 'drizzle-orm'
+import { batchColumn } from '#db/batch-columns.ts'
 import type { DbOrTx } from '#db/client.ts'
 import { rateLimitHits } from '#db/schema.ts'
 
@@ -52,12 +53,11 @@ export async function countRateLimitHits(
   if (counted.length === 0) return []
   // In one order whoever writes them: two statements counting the same keys (two batches of
   // signatures from one office's address) then lock their rows alike and never deadlock. The
-  // windows go as one array per column, so the statement's text is the same however many there
-  // are (prepared once per connection); values go as text and are cast in SQL.
+  // windows go as one array per column (`batchColumn`), one statement text for any number.
   const sorted = [...windows.entries()]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([, row]) => row)
-  const column = (value: (row: (typeof sorted)[number]) => string) => sql.param(sorted.map(value))
+  const column = (value: (row: (typeof sorted)[number]) => string) => batchColumn(sorted, value)
   const rows = await db.execute<{ bucket: string; key: string; windowMs: number; hits: number }>(
     sql`insert into ${rateLimitHits} (bucket, key, window_start, hits)
       select bucket, key, window_start::timestamptz, hits::int
