@@ -45,6 +45,14 @@ export async function upsertSupporter(tx: DbOrTx, fields: SupporterFields) {
 }
 
 /**
+ * Address order: the order every batch writes its rows in, so two transactions touching the same
+ * supporters or signatures lock them alike and never deadlock.
+ */
+function byAddress(a: { emailCanonical: string }, b: { emailCanonical: string }) {
+  return a.emailCanonical < b.emailCanonical ? -1 : a.emailCanonical > b.emailCanonical ? 1 : 0
+}
+
+/**
  * Finds the supporters for some addresses, each different, creating those seen for the first
  * time; by canonical address. Rows are written in address order, so two transactions upserting
  * the same supporters lock them in the same order and never deadlock.
@@ -56,9 +64,7 @@ async function upsertSupporters(tx: DbOrTx, people: SupporterFields[]) {
       email: fields.email.trim(),
       emailCanonical: canonicalEmail(fields.email),
     }))
-    .sort((a, b) =>
-      a.emailCanonical < b.emailCanonical ? -1 : a.emailCanonical > b.emailCanonical ? 1 : 0,
-    )
+    .sort(byAddress)
   // An existing supporter's details are never overwritten from a public form: anyone can type
   // anyone's address. Whole columns go as arrays (see `batchColumn`).
   const found = await tx.execute<{ id: string; firstName: string | null; emailCanonical: string }>(
@@ -291,9 +297,7 @@ async function recordSignatures(tx: DbOrTx, batch: PendingSignature[]) {
   // In address order, like the supporters: signatures conflicting across batches lock alike.
   const signed = batch
     .map((signature) => ({ ...signature, supporter: supporterOf.get(signature.emailCanonical)! }))
-    .sort((a, b) =>
-      a.emailCanonical < b.emailCanonical ? -1 : a.emailCanonical > b.emailCanonical ? 1 : 0,
-    )
+    .sort(byAddress)
 
   const created = await tx.execute<{ id: string; actionId: string; supporterId: string }>(
     sql`insert into ${signatures}
