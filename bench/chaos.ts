@@ -91,6 +91,8 @@ type Fault = {
   end: number
   signs?: number
   failed5xx?: number
+  /** Of those, the 503s that gave the signer the form back to send again. */
+  failed503?: number
   noAnswer?: number
   /** How long the unanswered requests took to fail: the quickest and the slowest. */
   noAnswerMs?: [number, number]
@@ -365,6 +367,7 @@ function describeFaults(signs: Outcome[], accepted: [number, number][]) {
     fault.signs = signs.filter((s) => s.at <= fault.end && s.at + s.ms >= fault.start).length
     const failed = signs.filter((s) => !succeeded(s) && faultOf(s) === fault)
     fault.failed5xx = failed.filter((s) => s.status >= 500).length
+    fault.failed503 = failed.filter((s) => s.status === 503).length
     const unanswered = failed.filter((s) => s.status === 0)
     fault.noAnswer = unanswered.length
     // A connection refused or cut fails at once; a request that hung fails at the 15 s timeout.
@@ -457,6 +460,20 @@ async function checkInvariants(
     `${duplicates} duplicate deliveries of ${sink.distinct()} messages`,
   )
 
+  // The web server itself never goes down here: whatever fails behind it, a signer gets an answer
+  // (a 503 with the form to send again, at worst after SIGN_WRITE_DEADLINE_MS), never silence.
+  const unanswered = signs.filter((s) => s.status === 0)
+  const unansweredConfirms = confirms.filter((c) => c.status === 0)
+  check(
+    'every sign request was answered',
+    unanswered.length === 0,
+    `${unanswered.length} of ${signs.length} sign requests got no answer` +
+      (unanswered.length
+        ? ` (after ${summarise(unanswered.map((s) => `${(s.ms / 1000).toFixed(0)} s`))})`
+        : '') +
+      `; ${unansweredConfirms.length} of ${confirms.length} confirmations got none`,
+  )
+
   const outside = signs.filter((s) => !succeeded(s) && !faultOf(s))
   check(
     'no sign request failed outside a fault',
@@ -528,7 +545,9 @@ function faultTable() {
     ((fault.start - startedAt.getTime()) / 1000).toFixed(0),
     ((fault.end - fault.start) / 1000).toFixed(1),
     String(fault.signs ?? '-'),
-    String(fault.failed5xx ?? '-'),
+    fault.failed5xx
+      ? `${fault.failed5xx} (${fault.failed503} 503)`
+      : String(fault.failed5xx ?? '-'),
     fault.noAnswerMs
       ? `${fault.noAnswer} (in ${(fault.noAnswerMs[0] / 1000).toFixed(1)}-${(fault.noAnswerMs[1] / 1000).toFixed(1)} s)`
       : String(fault.noAnswer ?? '-'),

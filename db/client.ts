@@ -8,11 +8,24 @@ export type DbOrTx = Database | Parameters<Parameters<Database['transaction']>[0
 
 export type DbOptions = { max?: number; applicationName?: string }
 
+/**
+ * Seconds before a connection tries again after failing to connect: 50 ms doubling to at most
+ * 1 s, with jitter. postgres.js's default grows to 10-20 s after a few failures, counted across
+ * the pool, and a query waits for its connection's next attempt: after a PostgreSQL restart of
+ * a few seconds, requests then hung for up to 20 s. A refused attempt costs next to nothing.
+ */
+export function reconnectDelaySeconds(retries: number) {
+  return (0.5 + Math.random() / 2) * Math.min(0.05 * 2 ** retries, 1)
+}
+
 export function createDb(url: string, { max = 10, applicationName = 'vigil' }: DbOptions = {}) {
   const client = postgres(url, {
     max,
     onnotice: () => {},
     connection: { application_name: applicationName },
+    backoff: reconnectDelaySeconds,
+    // A connection attempt that gets no answer at all (a lost SYN) fails after this long.
+    connect_timeout: 10,
   })
   return drizzle(client, { schema }) as Database
 }

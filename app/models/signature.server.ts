@@ -146,6 +146,17 @@ export async function signAction({
   )
 }
 
+/**
+ * The signature could not be written in time, or the database is out of reach: nothing the signer
+ * did wrong, and sending the form again is safe (a repeat signature stores nothing new).
+ */
+export class SigningUnavailableError extends Error {
+  constructor(options?: { cause?: unknown }) {
+    super('The signature could not be recorded just now', options)
+    this.name = 'SigningUnavailableError'
+  }
+}
+
 /** Signatures written in one transaction at most; a surge's batches stay short. */
 const MAX_BATCH = 50
 /** Batches written at once per web process (the pool has more connections for reads). */
@@ -183,10 +194,22 @@ function createSignatureWriter() {
     while (writing < MAX_WRITING && waiting.length > 0) {
       const batch = takeBatch()
       writing++
-      void writeBatch(batch).finally(() => {
+      // A batch stuck past the deadline (a database connection that neither answers nor fails)
+      // answers its signers and gives up its place, so one stuck query never stops signing. If
+      // it commits later, the signature is kept, and a signer who tries again is told so.
+      let finished = false
+      const finish = () => {
+        if (finished) return
+        finished = true
+        clearTimeout(deadline)
         writing--
         pump()
-      })
+      }
+      const deadline = setTimeout(() => {
+        for (const request of batch) request.done(new SigningUnavailableError())
+        finish()
+      }, getEnv().SIGN_WRITE_DEADLINE_MS)
+      void writeBatch(batch).finally(finish)
     }
   }
 
@@ -240,7 +263,7 @@ async function writeBatch(requests: SignRequest[]) {
   } catch (error) {
     // Failing before the actions were read: everyone gets the error; after, those already
     // answered (not open) keep their answer.
-    for (const request of batch.length > 0 ? batch : requests) request.done(error)
+    for (const request of batch.length > 0 ? batch : requests) request.done(forSigner(error))
     return
   }
   const allowed: PendingSignature[] = []
@@ -258,7 +281,7 @@ async function writeBatch(requests: SignRequest[]) {
     // A row the database refuses (bad data, a constraint) fails only its own signature when each
     // is written alone. Anything else (a lost connection, a lock timeout) fails the batch.
     if (allowed.length === 1 || !isDataError(error)) {
-      for (const signature of allowed) signature.done(error)
+      for (const signature of allowed) signature.done(forSigner(error))
       return
     }
     for (const signature of allowed) {
@@ -266,17 +289,49 @@ async function writeBatch(requests: SignRequest[]) {
         await db.transaction((tx) => recordSignatures(tx, [signature]))
         signature.done(undefined, ACCEPTED)
       } catch (alone) {
-        signature.done(alone)
+        signature.done(forSigner(alone))
       }
     }
   }
 }
 
-/** PostgreSQL's data exceptions (22xxx) and integrity violations (23xxx): one row's fault. */
-function isDataError(error: unknown) {
+/** The driver's or PostgreSQL's error code, under Drizzle's wrapping. */
+function errorCode(error: unknown) {
   const cause = (error as { cause?: unknown })?.cause ?? error
   const code = (cause as { code?: unknown })?.code
-  return typeof code === 'string' && (code.startsWith('22') || code.startsWith('23'))
+  return typeof code === 'string' ? code : undefined
+}
+
+/** PostgreSQL's data exceptions (22xxx) and integrity violations (23xxx): one row's fault. */
+function isDataError(error: unknown) {
+  const code = errorCode(error)
+  return code !== undefined && (code.startsWith('22') || code.startsWith('23'))
+}
+
+/** Lost or refused connections (the driver's, the socket's), PostgreSQL shutting down or
+ * starting (57P0x, 08xxx), too many connections, a lock or a deadlock to retry (55P03, 40xxx). */
+const RETRYABLE_CODES = new Set([
+  'CONNECTION_CLOSED',
+  'CONNECTION_DESTROYED',
+  'CONNECTION_ENDED',
+  'CONNECT_TIMEOUT',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  '53300',
+  '55P03',
+  '57P01',
+  '57P02',
+  '57P03',
+])
+
+/** A failure worth trying again in a moment becomes SigningUnavailableError; others stay. */
+function forSigner(error: unknown) {
+  const code = errorCode(error)
+  if (code && (RETRYABLE_CODES.has(code) || code.startsWith('08') || code.startsWith('40')))
+    return new SigningUnavailableError({ cause: error })
+  return error
 }
 
 /** The signing transaction for one or many signatures, each with a different address. */

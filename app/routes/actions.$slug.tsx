@@ -11,7 +11,7 @@ import { CheckboxField, ErrorSummary, Field } from '#app/components/forms.tsx'
 import { ShareLinks } from '#app/components/share-links.tsx'
 import { getActionPage, type ActionPageData } from '#app/models/action-page.server.ts'
 import { followAction } from '#app/models/follow.server.ts'
-import { signAction } from '#app/models/signature.server.ts'
+import { SigningUnavailableError, signAction } from '#app/models/signature.server.ts'
 import {
   FollowSchema,
   HONEYPOT_FIELD,
@@ -68,6 +68,13 @@ type ActionResult = {
   values: Record<string, string>
 }
 
+/** What was typed, to fill the form again. */
+function formValues(formData: FormData) {
+  return Object.fromEntries(
+    [...formData].filter(([, value]) => typeof value === 'string'),
+  ) as Record<string, string>
+}
+
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const slug = SlugSchema.safeParse(params.slug)
   if (!slug.success) throw new Response('Not found', { status: 404 })
@@ -100,14 +107,22 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       return data<ActionResult>({ intent, errors: parsed.errors, values: parsed.values }, 400)
     const result = await signAction({ slug: slug.data, input: parsed.data, ipHash, locale })
     if (result.status === 'not-open') {
-      const values = Object.fromEntries(
-        [...formData].filter(([, v]) => typeof v === 'string'),
-      ) as Record<string, string>
-      return data<ActionResult>({ intent, errors: { form: ['form.error.notOpen'] }, values }, 409)
+      return data<ActionResult>(
+        { intent, errors: { form: ['form.error.notOpen'] }, values: formValues(formData) },
+        409,
+      )
     }
     return redirect(checkEmail, 303)
   } catch (error) {
     if (error instanceof RateLimitedError) throw tooManyRequests(error.retryAfterSeconds)
+    // The database is restarting or stuck: the form comes back as it was sent, to send again.
+    if (error instanceof SigningUnavailableError) {
+      console.error(`sign: ${error.message}`, error.cause ?? '(deadline passed)')
+      return data<ActionResult>(
+        { intent, errors: { form: ['form.error.unavailable'] }, values: formValues(formData) },
+        { status: 503, headers: { 'Retry-After': '5' } },
+      )
+    }
     throw error
   }
 }

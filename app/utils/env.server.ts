@@ -65,6 +65,9 @@ export const EnvSchema = z.object({
   // Abuse limits on signing, per client IP (hashed) and per address, each in a fixed window.
   RATE_LIMIT_SIGN_PER_IP: z.coerce.number().int().min(1).default(30),
   RATE_LIMIT_SIGN_PER_EMAIL: z.coerce.number().int().min(1).default(10),
+  // How long a signature may wait to be written before its signer is asked to try again (the
+  // form comes back filled in). Above the signing transaction's 5 s lock timeout.
+  SIGN_WRITE_DEADLINE_MS: z.coerce.number().int().min(100).default(6000),
   // How long each web process may serve a public page (home, list, action) from memory to
   // visitors without cookies; 0 turns it off. Unset: 2 seconds, or off under `npm run dev`.
   PAGE_CACHE_SECONDS: z.coerce.number().min(0).max(60).optional(),

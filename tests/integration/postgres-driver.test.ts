@@ -2,7 +2,9 @@
 // to run (porsager/postgres#1154, #1208): an uncaught exception that killed the worker whenever
 // PostgreSQL restarted. `patches/postgres+3.4.9.patch` (applied by `npm install`) guards it; this
 // reproduces the crash deterministically, so the suite fails if the patch is ever lost.
+import net from 'node:net'
 import postgres from 'postgres'
+import { createDb } from '#db/client.ts'
 import { afterAll, beforeAll, expect, inject, test } from 'vitest'
 import {
   ADMIN_DATABASE_URL,
@@ -37,3 +39,95 @@ test('a query on a connection whose server process died fails as an error, and t
     await admin.end({ timeout: 1 })
   }
 })
+
+// postgres.js 3.4.9 left the query that opens a connection pending for ever when the server
+// closed the socket cleanly before answering (porsager/postgres#1193): it reconnected in a loop
+// without settling it. While PostgreSQL shut down, sign requests hung on such queries. Patched.
+test('a query whose connection the server closes cleanly before answering fails, and does not hang', async () => {
+  const accepted: net.Socket[] = []
+  // A server that takes the connection and closes it at once, as a PostgreSQL shutting down may.
+  const server = net.createServer((socket) => {
+    accepted.push(socket)
+    socket.end()
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as net.AddressInfo
+  const sql = postgres({
+    host: '127.0.0.1',
+    port,
+    max: 1,
+    connect_timeout: 60,
+    onnotice: () => {},
+  })
+  try {
+    const outcome = await Promise.race([
+      sql`select 1`.then(
+        () => 'answered',
+        (error: { code?: string }) => error.code,
+      ),
+      new Promise((resolve) => setTimeout(() => resolve('still pending after 3 s'), 3_000)),
+    ])
+    expect(outcome).toBe('CONNECTION_CLOSED')
+    // Not a reconnect loop either: one connection per query.
+    expect(accepted.length).toBeLessThanOrEqual(2)
+  } finally {
+    await sql.end({ timeout: 0 })
+    for (const socket of accepted) socket.destroy()
+    await new Promise((resolve) => server.close(resolve))
+  }
+})
+
+/** A TCP relay to PostgreSQL that can stop listening (connections refused) and start again. */
+async function startRelay(target: URL) {
+  const sockets = new Set<net.Socket>()
+  const server = net.createServer((client) => {
+    const upstream = net.connect(Number(target.port || 5432), target.hostname)
+    for (const socket of [client, upstream]) {
+      sockets.add(socket)
+      socket.on('error', () => {})
+      socket.on('close', () => {
+        sockets.delete(socket)
+        client.destroy()
+        upstream.destroy()
+      })
+    }
+    client.pipe(upstream).pipe(client)
+  })
+  const listen = (port = 0) =>
+    new Promise<number>((resolve) =>
+      server.listen(port, '127.0.0.1', () => resolve((server.address() as net.AddressInfo).port)),
+    )
+  const port = await listen()
+  return {
+    url: Object.assign(new URL(target.href), { host: `127.0.0.1:${port}` }).href,
+    async stop() {
+      for (const socket of sockets) socket.destroy()
+      await new Promise((resolve) => server.close(resolve))
+    },
+    start: () => listen(port),
+  }
+}
+
+// postgres.js's own reconnect backoff grows to 10-20 s after a few refused attempts (counted
+// across the pool), and a query waits for its connection's next attempt: after a restart of a few
+// seconds, sign requests hung past 15 s. createDb's backoff stays under a second.
+test('after PostgreSQL has refused connections for a while, the pool answers within moments of it coming back', async () => {
+  const relay = await startRelay(new URL(t.url))
+  const db = createDb(relay.url, { max: 4 })
+  try {
+    expect(await db.$client`select 1 as one`).toEqual([{ one: 1 }])
+    await relay.stop()
+    // Every connection fails to connect again and again, as during a restart.
+    for (let i = 0; i < 12; i++) {
+      await Promise.allSettled(Array.from({ length: 4 }, () => db.$client`select 1`))
+    }
+    await relay.start()
+    const started = performance.now()
+    expect(await db.$client`select 2 as two`).toEqual([{ two: 2 }])
+    // postgres.js's default backoff would wait 10-20 s here.
+    expect(performance.now() - started).toBeLessThan(3_000)
+  } finally {
+    await db.$client.end({ timeout: 0 })
+    await relay.stop().catch(() => {})
+  }
+}, 120_000)
