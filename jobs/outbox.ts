@@ -7,6 +7,7 @@ import { batchColumn } from '#db/batch-columns.ts'
 import type { Database, DbOrTx } from '#db/client.ts'
 import { emailOutbox, type OutboxMessage } from '#db/schema.ts'
 import { getEmailTemplate } from '#emails/render.ts'
+import { createCoalescer } from './coalescer.ts'
 import { emailLoaders } from './email-loaders.ts'
 import type { EmailDeliveryJob } from './queues.ts'
 
@@ -216,66 +217,84 @@ export type ClaimResult<Context = Record<never, never>> =
  * Write them with explicit table names (`email_outbox.action_id`): in RETURNING, Drizzle names a
  * column without its table, which a subquery would resolve to its own table's column.
  *
- * The statements are built once (prepared): a fan-out claims every message, and building the
- * SQL for each took the worker more time than PostgreSQL took to run it.
+ * The statement is built once (prepared): building the SQL for each message took the worker more
+ * time than PostgreSQL took to run it. Claims made while one runs go together in the next
+ * (`createCoalescer`): one statement for the worker's concurrent deliveries.
  */
 export function createOutboxClaimer<Context extends Record<string, SQL> = Record<never, never>>(
   db: Database,
-  context: Context = {} as Context,
+  { context = {} as Context, claimTimeoutMs }: { context?: Context; claimTimeoutMs: number },
 ) {
+  type Claimed = ClaimResult<{ [K in keyof Context]: Context[K] extends SQL<infer T> ? T : never }>
   const claim = db
     .update(emailOutbox)
     .set({ status: 'sending', claimedAt: sql`now()`, attempts: sql`${emailOutbox.attempts} + 1` })
     .where(
       and(
-        eq(emailOutbox.id, sql.placeholder('id')),
-        sql`(${emailOutbox.status} = 'pending' or (${emailOutbox.status} = 'sending' and ${emailOutbox.claimedAt} < now() - make_interval(secs => ${sql.placeholder('timeoutSeconds')})))`,
+        sql`${emailOutbox.id} = any(${sql.placeholder('ids')}::uuid[])`,
+        sql`(${emailOutbox.status} = 'pending' or (${emailOutbox.status} = 'sending' and ${emailOutbox.claimedAt} < now() - make_interval(secs => ${claimTimeoutMs / 1000})))`,
       ),
     )
     .returning({ ...getTableColumns(emailOutbox), ...prefixed(context) })
-    .prepare('claim_outbox_message')
+    .prepare('claim_outbox_messages')
   const current = db
-    .select({ status: emailOutbox.status, claimedAt: emailOutbox.claimedAt })
+    .select({ id: emailOutbox.id, status: emailOutbox.status, claimedAt: emailOutbox.claimedAt })
     .from(emailOutbox)
-    .where(eq(emailOutbox.id, sql.placeholder('id')))
-    .prepare('outbox_message_status')
+    .where(sql`${emailOutbox.id} = any(${sql.placeholder('ids')}::uuid[])`)
+    .prepare('outbox_messages_status')
 
-  return async function claimOutboxMessage(
-    id: string,
-    claimTimeoutMs: number,
-  ): Promise<ClaimResult<{ [K in keyof Context]: Context[K] extends SQL<infer T> ? T : never }>> {
-    const [row] = await claim.execute({ id, timeoutSeconds: claimTimeoutMs / 1000 })
-    if (row) {
+  return createCoalescer(async (ids: string[]): Promise<Claimed[]> => {
+    const claimed = new Map<string, Claimed>()
+    for (const row of await claim.execute({ ids })) {
       const message: Record<string, unknown> = {}
       const read: Record<string, unknown> = {}
       for (const [key, value] of Object.entries(row)) {
         if (key.startsWith(CONTEXT_PREFIX)) read[key.slice(CONTEXT_PREFIX.length)] = value
         else message[key] = value
       }
-      return { claimed: true, message: message as OutboxMessage, context: read as never }
+      claimed.set(row.id, {
+        claimed: true,
+        message: message as OutboxMessage,
+        context: read as never,
+      })
     }
-    const [found] = await current.execute({ id })
-    return found
-      ? { claimed: false, status: found.status, claimedAt: found.claimedAt }
-      : { claimed: false, status: 'missing' }
-  }
+    const others = ids.filter((id) => !claimed.has(id))
+    const found = new Map(
+      others.length > 0 ? (await current.execute({ ids: others })).map((row) => [row.id, row]) : [],
+    )
+    // The same id twice in a batch (a job delivered twice at once): only the first sends it.
+    const answered = new Set<string>()
+    return ids.map((id): Claimed => {
+      const mine = claimed.get(id)
+      if (mine && !answered.has(id)) {
+        answered.add(id)
+        return mine
+      }
+      if (mine) return { claimed: false, status: 'sending', claimedAt: new Date() }
+      const row = found.get(id)
+      return row
+        ? { claimed: false, status: row.status, claimedAt: row.claimedAt }
+        : { claimed: false, status: 'missing' }
+    })
+  })
 }
 
-/** Marks a claimed message sent, with a statement built once (the fan-out's common case). */
+/**
+ * Marks claimed messages sent (the fan-out's common case). Marks made while one runs go together
+ * in the next, one statement and one commit for many.
+ */
 export function createOutboxSentMarker(db: Database) {
-  const markSent = db
-    .update(emailOutbox)
-    .set({
-      status: 'sent',
-      sentAt: sql`now()`,
-      smtpMessageId: sql`${sql.placeholder('smtpMessageId')}`,
-      lastError: null,
-    })
-    .where(and(eq(emailOutbox.id, sql.placeholder('id')), eq(emailOutbox.status, 'sending')))
-    .prepare('mark_outbox_sent')
-  return async (id: string, smtpMessageId: string | undefined) => {
-    await markSent.execute({ id, smtpMessageId: smtpMessageId ?? null })
-  }
+  const markSent = createCoalescer(async (sent: { id: string; smtpMessageId: string | null }[]) => {
+    await db.execute(sql`
+        update ${emailOutbox} set status = 'sent', sent_at = now(), smtp_message_id = v.message_id,
+          last_error = null
+        from unnest(${batchColumn(sent, (row) => row.id)}::uuid[],
+          ${batchColumn(sent, (row) => row.smtpMessageId)}::text[]) as v(id, message_id)
+        where ${emailOutbox.id} = v.id and ${emailOutbox.status} = 'sending'`)
+    return sent.map(() => undefined)
+  })
+  return (id: string, smtpMessageId: string | undefined) =>
+    markSent({ id, smtpMessageId: smtpMessageId ?? null })
 }
 
 export async function markOutboxSent(

@@ -127,11 +127,14 @@ export function createEmailDeliveryProcessor(deps: EmailDeliveryDeps) {
   const { db, transport } = deps
   // An update is rendered once per locale for all its followers; only the unsubscribe link varies.
   const renderCache = createRenderCache()
-  const claimOutboxMessage = createOutboxClaimer(db, sendContext)
+  const claimOutboxMessage = createOutboxClaimer(db, {
+    context: sendContext,
+    claimTimeoutMs: deps.claimTimeoutMs,
+  })
   const markSent = createOutboxSentMarker(db)
   return async function deliverEmail(job: Job<EmailDeliveryJob>, token?: string) {
     const { outboxId } = EmailDeliveryJobSchema.parse(job.data)
-    const claim = await claimOutboxMessage(outboxId, deps.claimTimeoutMs)
+    const claim = await claimOutboxMessage(outboxId)
     if (!claim.claimed) {
       if (claim.status === 'sending' && token) {
         // Another worker holds it (or died holding it): look again once its claim could expire.

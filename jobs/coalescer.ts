@@ -1,0 +1,47 @@
+/**
+ * Gathers the calls made while earlier ones are running into one call with all their items, like
+ * Nagle's algorithm: a call made while fewer than `maxInFlight` batches run goes at once, alone;
+ * those made while all are busy wait and go together in the next. Quiet times cost nothing extra,
+ * and under load one statement serves many callers (the worker's concurrent deliveries each
+ * claimed and marked their message with a statement of their own: a round trip, a socket write
+ * and, for the mark, a commit each).
+ *
+ * `run` gets distinct items in the order they came and answers each with a result in the same
+ * order; when it throws, every caller in that batch gets the error.
+ */
+export function createCoalescer<Item, Result>(
+  run: (items: Item[]) => Promise<Result[]>,
+  { maxBatch = 100, maxInFlight = 1 }: { maxBatch?: number; maxInFlight?: number } = {},
+) {
+  type Waiting = { item: Item; resolve: (result: Result) => void; reject: (error: unknown) => void }
+  const waiting: Waiting[] = []
+  let inFlight = 0
+
+  function pump() {
+    while (inFlight < maxInFlight && waiting.length > 0) {
+      const batch = waiting.splice(0, maxBatch)
+      inFlight++
+      run(batch.map((call) => call.item))
+        .then(
+          (results) => {
+            if (results.length !== batch.length)
+              throw new Error(`coalescer: ${results.length} results for ${batch.length} items`)
+            batch.forEach((call, i) => call.resolve(results[i]!))
+          },
+          (error: unknown) => batch.forEach((call) => call.reject(error)),
+        )
+        .catch((error: unknown) => batch.forEach((call) => call.reject(error)))
+        .finally(() => {
+          inFlight--
+          pump()
+        })
+    }
+  }
+
+  return function call(item: Item) {
+    return new Promise<Result>((resolve, reject) => {
+      waiting.push({ item, resolve, reject })
+      pump()
+    })
+  }
+}
