@@ -6,8 +6,9 @@
  * claimed and marked their message with a statement of their own: a round trip, a socket write
  * and, for the mark, a commit each).
  *
- * `run` gets distinct items in the order they came and answers each with a result in the same
- * order; when it throws, every caller in that batch gets the error.
+ * `run` gets the items in the order they came (the same item may come twice: deduplicate in
+ * `run` where that matters) and answers each with a result in the same order; when it throws,
+ * every caller in that batch gets the error.
  */
 export function createCoalescer<Item, Result>(
   run: (items: Item[]) => Promise<Result[]>,
@@ -22,14 +23,11 @@ export function createCoalescer<Item, Result>(
       const batch = waiting.splice(0, maxBatch)
       inFlight++
       run(batch.map((call) => call.item))
-        .then(
-          (results) => {
-            if (results.length !== batch.length)
-              throw new Error(`coalescer: ${results.length} results for ${batch.length} items`)
-            batch.forEach((call, i) => call.resolve(results[i]!))
-          },
-          (error: unknown) => batch.forEach((call) => call.reject(error)),
-        )
+        .then((results) => {
+          if (results.length !== batch.length)
+            throw new Error(`coalescer: ${results.length} results for ${batch.length} items`)
+          batch.forEach((call, i) => call.resolve(results[i]!))
+        })
         .catch((error: unknown) => batch.forEach((call) => call.reject(error)))
         .finally(() => {
           inFlight--

@@ -117,7 +117,12 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     if (error instanceof RateLimitedError) throw tooManyRequests(error.retryAfterSeconds)
     // The database is restarting or stuck: the form comes back as it was sent, to send again.
     if (error instanceof SigningUnavailableError) {
-      console.error(`sign: ${error.message}`, error.cause ?? '(deadline passed)')
+      // The driver's own words, under Drizzle's "Failed query: ..." wrapping.
+      let cause = error.cause
+      while (cause instanceof Error && cause.cause instanceof Error) cause = cause.cause
+      console.error(
+        `sign: ${error.message}: ${cause instanceof Error ? cause.message : 'the deadline passed'}`,
+      )
       return data<ActionResult>(
         { intent, errors: { form: ['form.error.unavailable'] }, values: formValues(formData) },
         { status: 503, headers: { 'Retry-After': '5' } },
