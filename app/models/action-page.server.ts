@@ -3,11 +3,12 @@
 import { and, asc, eq, isNotNull, ne } from 'drizzle-orm'
 import { readConfirmedCounts } from '#db/counters.ts'
 import { actions, actionUpdates, authorities, letterTemplates } from '#db/schema.ts'
+import { describeDatabaseError, isDatabaseUnavailable } from '#app/utils/db-errors.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
 import { getEnv } from '#app/utils/env.server.ts'
 import { renderMarkdown } from '#app/utils/markdown.server.ts'
 
-export async function getActionPage(slug: string) {
+async function readActionPage(slug: string) {
   const db = getDb()
   const [action] = await db
     .select()
@@ -83,7 +84,64 @@ export async function getActionPage(slug: string) {
   }
 }
 
-export type ActionPageData = NonNullable<Awaited<ReturnType<typeof getActionPage>>>
+export type ActionPageData = NonNullable<Awaited<ReturnType<typeof readActionPage>>>
+
+/** Actions whose last read page each web process keeps, for when the database cannot answer. */
+const LAST_READ_LIMIT = 200
+/** How long a read may take before a waiting visitor gets the last read page instead. */
+const LAST_READ_AFTER_MS = 3_000
+const lastRead = new Map<string, ActionPageData>()
+/** Said once when this process starts showing last read pages, and once when it stops. */
+let showingLastRead = false
+
+function showLastRead(why: string) {
+  if (!showingLastRead) console.error(`action pages: ${why}; showing the pages last read`)
+  showingLastRead = true
+}
+
+function remember(slug: string, page: ActionPageData | null) {
+  if (showingLastRead) console.error('action pages: the database answers again')
+  showingLastRead = false
+  lastRead.delete(slug)
+  if (!page) return
+  lastRead.set(slug, page)
+  // A Map iterates in insertion order: the first key is the page read longest ago.
+  if (lastRead.size > LAST_READ_LIMIT) lastRead.delete(lastRead.keys().next().value!)
+}
+
+/**
+ * An action's public page. While the database cannot answer (a restart, a failover, a connection
+ * that hangs), visitors get the page as this process last read it, count and all, instead of an
+ * error: the case stays readable when it is shared most, and the sign form still takes signatures
+ * (answered with a request to send them again if the database is still away). An action never
+ * read by this process still fails.
+ */
+export async function getActionPage(slug: string): Promise<ActionPageData | null> {
+  const read = readActionPage(slug).then((page) => {
+    remember(slug, page)
+    return page
+  })
+  const last = lastRead.get(slug)
+  if (!last) return read
+  let timer: NodeJS.Timeout | undefined
+  const late = new Promise<'late'>((resolve) => {
+    timer = setTimeout(() => resolve('late'), LAST_READ_AFTER_MS)
+  })
+  try {
+    const page = await Promise.race([read, late])
+    if (page !== 'late') return page
+    // The read goes on, and keeps its page for the next visitor if it ever answers.
+    read.catch(() => {})
+    showLastRead(`the database has not answered in ${LAST_READ_AFTER_MS / 1000} s`)
+    return last
+  } catch (error) {
+    if (!isDatabaseUnavailable(error)) throw error
+    showLastRead(`the database is unavailable (${describeDatabaseError(error)})`)
+    return last
+  } finally {
+    clearTimeout(timer)
+  }
+}
 
 /** The little a thank-you or check-email page needs. */
 export async function getActionSummary(slug: string) {

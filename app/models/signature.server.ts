@@ -18,6 +18,7 @@ import { letterFor } from '#jobs/email-loaders.ts'
 import { createLettersForSignature } from '#jobs/letters.ts'
 import { writeOutboxMessage, writeOutboxMessages, type NewOutboxMessage } from '#jobs/outbox.ts'
 import type { SignInput } from '#app/schemas/supporter-forms.ts'
+import { isDatabaseUnavailable, isDataError } from '#app/utils/db-errors.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
 import { hashForRateLimit } from '#app/utils/crypto.server.ts'
 import { canonicalEmail } from '#app/utils/email-address.ts'
@@ -295,43 +296,9 @@ async function writeBatch(requests: SignRequest[]) {
   }
 }
 
-/** The driver's or PostgreSQL's error code, under Drizzle's wrapping. */
-function errorCode(error: unknown) {
-  const cause = (error as { cause?: unknown })?.cause ?? error
-  const code = (cause as { code?: unknown })?.code
-  return typeof code === 'string' ? code : undefined
-}
-
-/** PostgreSQL's data exceptions (22xxx) and integrity violations (23xxx): one row's fault. */
-function isDataError(error: unknown) {
-  const code = errorCode(error)
-  return code !== undefined && (code.startsWith('22') || code.startsWith('23'))
-}
-
-/** Lost or refused connections (the driver's, the socket's), PostgreSQL shutting down or
- * starting (57P0x, 08xxx), too many connections, a lock or a deadlock to retry (55P03, 40xxx). */
-const RETRYABLE_CODES = new Set([
-  'CONNECTION_CLOSED',
-  'CONNECTION_DESTROYED',
-  'CONNECTION_ENDED',
-  'CONNECT_TIMEOUT',
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'EPIPE',
-  'ETIMEDOUT',
-  '53300',
-  '55P03',
-  '57P01',
-  '57P02',
-  '57P03',
-])
-
 /** A failure worth trying again in a moment becomes SigningUnavailableError; others stay. */
 function forSigner(error: unknown) {
-  const code = errorCode(error)
-  if (code && (RETRYABLE_CODES.has(code) || code.startsWith('08') || code.startsWith('40')))
-    return new SigningUnavailableError({ cause: error })
-  return error
+  return isDatabaseUnavailable(error) ? new SigningUnavailableError({ cause: error }) : error
 }
 
 /** The signing transaction for one or many signatures, each with a different address. */

@@ -21,6 +21,7 @@ import {
 } from '#app/schemas/supporter-forms.ts'
 import { countryName, countryOptions } from '#app/utils/countries.ts'
 import { hashIp } from '#app/utils/crypto.server.ts'
+import { describeDatabaseError } from '#app/utils/db-errors.server.ts'
 import { createTranslator, formatDate, negotiateLocale } from '#app/utils/i18n.ts'
 import { useTranslation } from '#app/utils/i18n-react.tsx'
 import { fillLetter } from '#app/utils/letter-template.ts'
@@ -117,12 +118,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     if (error instanceof RateLimitedError) throw tooManyRequests(error.retryAfterSeconds)
     // The database is restarting or stuck: the form comes back as it was sent, to send again.
     if (error instanceof SigningUnavailableError) {
-      // The driver's own words, under Drizzle's "Failed query: ..." wrapping.
-      let cause = error.cause
-      while (cause instanceof Error && cause.cause instanceof Error) cause = cause.cause
-      console.error(
-        `sign: ${error.message}: ${cause instanceof Error ? cause.message : 'the deadline passed'}`,
-      )
+      const why = error.cause ? describeDatabaseError(error.cause) : 'the deadline passed'
+      console.error(`sign: ${error.message}: ${why}`)
       return data<ActionResult>(
         { intent, errors: { form: ['form.error.unavailable'] }, values: formValues(formData) },
         { status: 503, headers: { 'Retry-After': '5' } },

@@ -5,6 +5,7 @@
 import net from 'node:net'
 import postgres from 'postgres'
 import { createDb } from '#db/client.ts'
+import { startRelay } from '#tests/support/relay.ts'
 import { afterAll, beforeAll, expect, inject, test } from 'vitest'
 import {
   ADMIN_DATABASE_URL,
@@ -76,37 +77,6 @@ test('a query whose connection the server closes cleanly before answering fails,
     await new Promise((resolve) => server.close(resolve))
   }
 })
-
-/** A TCP relay to PostgreSQL that can stop listening (connections refused) and start again. */
-async function startRelay(target: URL) {
-  const sockets = new Set<net.Socket>()
-  const server = net.createServer((client) => {
-    const upstream = net.connect(Number(target.port || 5432), target.hostname)
-    for (const socket of [client, upstream]) {
-      sockets.add(socket)
-      socket.on('error', () => {})
-      socket.on('close', () => {
-        sockets.delete(socket)
-        client.destroy()
-        upstream.destroy()
-      })
-    }
-    client.pipe(upstream).pipe(client)
-  })
-  const listen = (port = 0) =>
-    new Promise<number>((resolve) =>
-      server.listen(port, '127.0.0.1', () => resolve((server.address() as net.AddressInfo).port)),
-    )
-  const port = await listen()
-  return {
-    url: Object.assign(new URL(target.href), { host: `127.0.0.1:${port}` }).href,
-    async stop() {
-      for (const socket of sockets) socket.destroy()
-      await new Promise((resolve) => server.close(resolve))
-    },
-    start: () => listen(port),
-  }
-}
 
 // postgres.js's own reconnect backoff grows to 10-20 s after a few refused attempts (counted
 // across the pool), and a query waits for its connection's next attempt: after a restart of a few

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest'
 import { createTestDatabase, type TestDatabase } from '#tests/support/database.ts'
 import { createAction } from '#tests/support/factories.ts'
 import { startWebProcess } from '#tests/support/processes.ts'
+import { postSignature } from '#tests/support/sign-http.ts'
 
 let t: TestDatabase
 let web: Awaited<ReturnType<typeof startWebProcess>>
@@ -28,20 +29,7 @@ afterAll(async () => {
 })
 
 function sign(email: string, clientIp: string, extra: Record<string, string> = {}) {
-  return fetch(`${web.url}/actions/${slug}`, {
-    method: 'POST',
-    redirect: 'manual',
-    headers: { 'X-Forwarded-For': clientIp },
-    body: new URLSearchParams({
-      intent: 'sign',
-      firstName: 'Ana',
-      lastName: 'Ruiz',
-      email,
-      country: 'ES',
-      consent: 'on',
-      ...extra,
-    }),
-  })
+  return postSignature(web.url, slug, email, { clientIp, extra })
 }
 
 async function storedFor(email: string) {

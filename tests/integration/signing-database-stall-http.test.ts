@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest'
 import { createTestDatabase, type TestDatabase } from '#tests/support/database.ts'
 import { createAction } from '#tests/support/factories.ts'
 import { startWebProcess } from '#tests/support/processes.ts'
+import { postSignature } from '#tests/support/sign-http.ts'
 
 const DEADLINE_MS = 1_000
 /** The signing transaction's own lock timeout: an answer before it came from the deadline. */
@@ -32,18 +33,8 @@ afterAll(async () => {
 
 async function sign(email: string) {
   const started = performance.now()
-  const response = await fetch(`${web.url}/actions/${slug}`, {
-    method: 'POST',
-    redirect: 'manual',
-    headers: { 'X-Forwarded-For': `198.51.100.${Math.floor(Math.random() * 250) + 1}` },
-    body: new URLSearchParams({
-      intent: 'sign',
-      firstName: 'Ana',
-      lastName: 'Ruiz',
-      email,
-      country: 'ES',
-      consent: 'on',
-    }),
+  const response = await postSignature(web.url, slug, email, {
+    clientIp: `198.51.100.${Math.floor(Math.random() * 250) + 1}`,
   })
   return { response, page: await response.text(), ms: performance.now() - started }
 }
