@@ -160,15 +160,24 @@ export class SigningUnavailableError extends Error {
 
 /** Signatures written in one transaction at most; a surge's batches stay short. */
 const MAX_BATCH = 50
-/** Batches written at once per web process (the pool has more connections for reads). */
-const MAX_WRITING = 2
+/**
+ * Batches written at once per web process. One: a second writer took a lone signature every other
+ * turn, 70% of batches had one signature, each paying the batch's nine round trips.
+ */
+const MAX_WRITING = 1
+/** How long an idle writer that has just written waits for the signers it answered to return. */
+const GATHER_MS = 2
+/** "Just written": a batch finished less than this long ago (a surge, not a quiet time). */
+const GATHER_WINDOW_MS = 10
 
 /**
- * Writes signatures in batches without waiting to fill one: a signature arriving while fewer
- * than MAX_WRITING batches are being written goes at once, alone; those arriving while all are
- * busy wait and go together in the next. Quiet times cost nothing extra; a surge gets a handful
- * of statements per batch instead of per signature. (The issue's target was one signature per
- * transaction at 0.6x the bare database; batching is how a web process gets past it.)
+ * Writes signatures in batches without waiting to fill one: a signature arriving while nothing is
+ * being written, at a quiet time, goes at once, alone; those arriving while a batch is written
+ * wait and go together in the next. Under a surge, the writer that has just finished waits
+ * GATHER_MS for the signers it answered (they come back within milliseconds), so they go
+ * together instead of the first alone. A surge gets a handful of statements per batch instead of
+ * per signature. (The issue's target was one signature per transaction at 0.6x the bare
+ * database; batching is how a web process gets past it.)
  */
 function createSignatureWriter() {
   const waiting: SignRequest[] = []
@@ -191,7 +200,24 @@ function createSignatureWriter() {
     return batch
   }
 
+  let lastFinishedAt = -Infinity
+  let gathering: NodeJS.Timeout | undefined
+
   function pump() {
+    if (gathering || writing >= MAX_WRITING || waiting.length === 0) return
+    // Under a surge the signers of the batch just written come back within milliseconds: wait
+    // that long for them, or the first would go alone and the rest queue behind it.
+    if (waiting.length < MAX_BATCH && performance.now() - lastFinishedAt < GATHER_WINDOW_MS) {
+      gathering = setTimeout(() => {
+        gathering = undefined
+        write()
+      }, GATHER_MS)
+      return
+    }
+    write()
+  }
+
+  function write() {
     while (writing < MAX_WRITING && waiting.length > 0) {
       const batch = takeBatch()
       writing++
@@ -204,6 +230,7 @@ function createSignatureWriter() {
         finished = true
         clearTimeout(deadline)
         writing--
+        lastFinishedAt = performance.now()
         pump()
       }
       const deadline = setTimeout(() => {

@@ -54,7 +54,8 @@ describe('signing while the database does not answer', () => {
       await holder`begin`
       await holder`lock table supporters in exclusive mode`
 
-      // Two signers at once: each takes one of a web process's two writing places.
+      // Two signers at once, whose writes get stuck: each is answered by the deadline, the one
+      // queued behind the other's stuck write too (a stuck write gives its place up).
       const [first, second] = await Promise.all([
         sign('stall-1@example.org'),
         sign('stall-2@example.org'),
