@@ -9,7 +9,7 @@ import { emailOutbox, type OutboxMessage } from '#db/schema.ts'
 import { getEmailTemplate } from '#emails/render.ts'
 import { createCoalescer } from './coalescer.ts'
 import { emailLoaders } from './email-loaders.ts'
-import type { EmailDeliveryJob } from './queues.ts'
+import { removeFinishedJobs, type EmailDeliveryJob } from './queues.ts'
 
 export const OUTBOX_CHANNEL = 'vigil_outbox'
 
@@ -149,8 +149,9 @@ export async function dispatchOutbox(
     // A row enqueued before and pending still may have a finished job under its id (held while
     // its action was paused, by a worker that died before clearing it): BullMQ would ignore the
     // new job. Rare, so asking Redis about each such row is cheap.
-    await Promise.all(
-      rows.filter((row) => row.enqueuedAt).map((row) => removeFinishedJob(queue, row.id)),
+    await removeFinishedJobs(
+      queue,
+      rows.filter((row) => row.enqueuedAt).map((row) => row.id),
     )
     await queue.addBulk(
       ids.map((outboxId) => ({ name: 'deliver', data: { outboxId }, opts: { jobId: outboxId } })),
@@ -161,12 +162,6 @@ export async function dispatchOutbox(
       .where(inArray(emailOutbox.id, ids))
     return ids.length
   })
-}
-
-/** Removes a job that has completed or failed, so its id can be used again; leaves any other. */
-async function removeFinishedJob(queue: Queue<EmailDeliveryJob>, id: string) {
-  const state = await queue.getJobState(id)
-  if (state === 'completed' || state === 'failed') await queue.remove(id)
 }
 
 /**

@@ -40,3 +40,18 @@ export function createEmailDeliveryQueue(
     defaultJobOptions: emailDeliveryJobOptions(retry),
   })
 }
+
+/**
+ * Removes the jobs of these ids that have finished (completed or failed), so that the ids can be
+ * enqueued again: BullMQ ignores a new job whose id it still knows. A job still waiting or
+ * running is left alone. The outbox uses a message's id as its job's id, so a message sent again
+ * (held while its action was paused, retried from the console) needs its old job gone first.
+ */
+export async function removeFinishedJobs(queue: Queue, ids: string[]) {
+  await Promise.all(
+    ids.map(async (id) => {
+      const state = await queue.getJobState(id)
+      if (state === 'completed' || state === 'failed') await queue.remove(id)
+    }),
+  )
+}

@@ -16,7 +16,12 @@ import {
   OUTBOX_CHANNEL,
   releaseStaleClaims,
 } from './outbox.ts'
-import { createEmailDeliveryQueue, QUEUE_NAMES, type EmailDeliveryJob } from './queues.ts'
+import {
+  createEmailDeliveryQueue,
+  QUEUE_NAMES,
+  removeFinishedJobs,
+  type EmailDeliveryJob,
+} from './queues.ts'
 import { createEmailDeliveryProcessor } from './workers/email-delivery.ts'
 
 export type WorkerConfig = Pick<
@@ -104,8 +109,7 @@ export async function startWorkers(config: WorkerConfig, log: Log = console.log)
   emailWorker.on('completed', (job, result: { skipped?: string } | undefined) => {
     const id = job.id
     if (result?.skipped !== 'paused' || !id) return
-    emailQueue
-      .remove(id)
+    removeFinishedJobs(emailQueue, [id])
       .then(() => markOutboxUnqueued(db, id))
       .catch((error: Error) => log(`worker: could not requeue held email ${id}: ${error.message}`))
   })

@@ -4,7 +4,7 @@ import { Queue } from 'bullmq'
 import { and, desc, eq, inArray, sql } from 'drizzle-orm'
 import { actions, emailOutbox, letterDigests, letters } from '#db/schema.ts'
 import { createRedis } from '#jobs/connection.ts'
-import { QUEUE_NAMES } from '#jobs/queues.ts'
+import { QUEUE_NAMES, removeFinishedJobs } from '#jobs/queues.ts'
 import { writeAudit } from '#app/utils/audit.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
 import { getEnv } from '#app/utils/env.server.ts'
@@ -102,17 +102,15 @@ export async function listFailedMessages(page: number) {
 }
 
 /**
- * Removes the finished jobs of messages about to be sent again. A job keeps its message's id
- * after it fails, and BullMQ ignores a new job with a known id: left there, it would stop the
- * dispatcher from ever enqueueing the retried message.
+ * Removes the finished jobs of messages about to be sent again: left there, a failed job would stop
+ * the dispatcher from ever enqueueing the retried message (see `removeFinishedJobs`).
  */
-async function removeFinishedJobs(ids: string[]) {
+async function removeRetriedMessagesJobs(ids: string[]) {
   const queue = consoleQueue(QUEUE_NAMES.emailDelivery)
   for (let i = 0; i < ids.length; i += 500) {
     // Bounded like the counts: a slow Redis must not hold the transaction and its row locks.
-    // (A job still running is not removed, and that is no error: it finishes on its own.)
     const removed = await withinTimeout(
-      Promise.all(ids.slice(i, i + 500).map((id) => queue.remove(id))),
+      removeFinishedJobs(queue, ids.slice(i, i + 500)).then(() => true),
     )
     if (removed === null) throw new QueueUnavailableError('Redis did not answer in time')
   }
@@ -167,7 +165,7 @@ export async function retryFailedMessages({
           .set({ status: 'queued' })
           .where(and(inArray(letters.digestId, digests), eq(letters.status, 'failed')))
         // Before the commit: until then the rows stay failed, so no dispatcher enqueues them early.
-        await removeFinishedJobs(retriedIds)
+        await removeRetriedMessagesJobs(retriedIds)
         await tx.execute(sql`select pg_notify('vigil_outbox', '')`)
         await writeAudit(tx, {
           staffUserId,
