@@ -109,9 +109,8 @@ async function removeRetriedMessagesJobs(ids: string[]) {
   const queue = consoleQueue(QUEUE_NAMES.emailDelivery)
   for (let i = 0; i < ids.length; i += 500) {
     // Bounded like the counts: a slow Redis must not hold the transaction and its row locks.
-    const removed = await withinTimeout(
-      removeFinishedJobs(queue, ids.slice(i, i + 500)).then(() => true),
-    )
+    const removed = await withinTimeout(removeFinishedJobs(queue, ids.slice(i, i + 500)))
+    // Null when Redis failed or was slow; done, the removal resolves to undefined.
     if (removed === null) throw new QueueUnavailableError('Redis did not answer in time')
   }
 }
