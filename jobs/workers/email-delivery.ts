@@ -1,5 +1,6 @@
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq'
 import { eq, sql } from 'drizzle-orm'
+import { describeDatabaseError, isDatabaseUnavailable } from '#app/utils/db-errors.server.ts'
 import { canonicalEmail } from '#app/utils/email-address.ts'
 import { createTranslator } from '#app/utils/i18n.ts'
 import { createLinkToken } from '#app/utils/tokens.server.ts'
@@ -190,6 +191,15 @@ export function createEmailDeliveryProcessor(deps: EmailDeliveryDeps) {
       const render = loader?.shared ? renderCache.render : renderEmail
       rendered = render(message.template, loaded.params, { locale, unsubscribeUrl })
     } catch (error) {
+      // The loader reads the database: losing it (a restart) is no fault of the message, so it
+      // goes back to pending and BullMQ tries again, as after a refused relay.
+      if (isDatabaseUnavailable(error)) {
+        const reason = `database: ${describeDatabaseError(error)}`
+        const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1)
+        if (lastAttempt) await finish(db, message, 'failed', `gave up: ${reason}`, 'failed')
+        else await markOutboxRetry(db, outboxId, reason)
+        throw new Error(reason)
+      }
       await finish(db, message, 'failed', `render: ${(error as Error).message}`, 'failed')
       throw new UnrecoverableError('render failed')
     }
