@@ -17,6 +17,9 @@ export function GeneralErrorBoundary() {
       Number((error as { data?: { retryAfterSeconds?: number } }).data?.retryAfterSeconds) || 60
     title = t('error.tooMany.title')
     body = t('error.tooMany.body', { minutes: Math.max(1, Math.ceil(seconds / 60)) })
+  } else if (status === 503) {
+    title = t('error.unavailable.title')
+    body = t('error.unavailable.body')
   } else if (status === 403) {
     title = t('error.forbidden.title')
     body = t('error.forbidden.body')

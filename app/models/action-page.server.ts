@@ -90,7 +90,17 @@ export type ActionPageData = NonNullable<Awaited<ReturnType<typeof readActionPag
 const LAST_READ_LIMIT = 200
 /** How long a read may take before a waiting visitor gets the last read page instead. */
 const LAST_READ_AFTER_MS = 3_000
+/** How long a read may take when there is no last read page to show instead. */
+const NO_PAGE_AFTER_MS = 10_000
 const lastRead = new Map<string, ActionPageData>()
+/** The database cannot answer and this process has no page of the action to show instead. */
+export class ActionPageUnavailableError extends Error {
+  constructor(why: string, options?: ErrorOptions) {
+    super(`action page unavailable: ${why}`, options)
+    this.name = 'ActionPageUnavailableError'
+  }
+}
+
 /** Said once when this process starts showing last read pages, and once when it stops. */
 let showingLastRead = false
 
@@ -114,7 +124,7 @@ function remember(slug: string, page: ActionPageData | null) {
  * that hangs), visitors get the page as this process last read it, count and all, instead of an
  * error: the case stays readable when it is shared most, and the sign form still takes signatures
  * (answered with a request to send them again if the database is still away). An action never
- * read by this process still fails.
+ * read by this process cannot be shown: ActionPageUnavailableError (a 503).
  */
 export async function getActionPage(slug: string): Promise<ActionPageData | null> {
   const read = readActionPage(slug).then((page) => {
@@ -122,25 +132,30 @@ export async function getActionPage(slug: string): Promise<ActionPageData | null
     return page
   })
   const last = lastRead.get(slug)
-  if (!last) return read
+  // With nothing to show instead, the visitor waits longer for the database, but not forever.
+  const waitMs = last ? LAST_READ_AFTER_MS : NO_PAGE_AFTER_MS
   let timer: NodeJS.Timeout | undefined
   const late = new Promise<'late'>((resolve) => {
-    timer = setTimeout(() => resolve('late'), LAST_READ_AFTER_MS)
+    timer = setTimeout(() => resolve('late'), waitMs)
   })
+  let why: string
+  let cause: unknown
   try {
     const page = await Promise.race([read, late])
     if (page !== 'late') return page
     // The read goes on, and keeps its page for the next visitor if it ever answers.
     read.catch(() => {})
-    showLastRead(`the database has not answered in ${LAST_READ_AFTER_MS / 1000} s`)
-    return last
+    why = `the database has not answered in ${waitMs / 1000} s`
   } catch (error) {
     if (!isDatabaseUnavailable(error)) throw error
-    showLastRead(`the database is unavailable (${describeDatabaseError(error)})`)
-    return last
+    why = `the database is unavailable (${describeDatabaseError(error)})`
+    cause = error
   } finally {
     clearTimeout(timer)
   }
+  if (!last) throw new ActionPageUnavailableError(why, { cause })
+  showLastRead(why)
+  return last
 }
 
 /** The little a thank-you or check-email page needs. */

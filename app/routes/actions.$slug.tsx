@@ -5,11 +5,24 @@ import {
   type LoaderFunctionArgs,
   type MetaFunction,
 } from '@remix-run/node'
-import { Form, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
+import {
+  Form,
+  isRouteErrorResponse,
+  useActionData,
+  useLoaderData,
+  useNavigation,
+  useParams,
+  useRouteError,
+} from '@remix-run/react'
 import { z } from 'zod'
 import { CheckboxField, ErrorSummary, Field } from '#app/components/forms.tsx'
+import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
 import { ShareLinks } from '#app/components/share-links.tsx'
-import { getActionPage, type ActionPageData } from '#app/models/action-page.server.ts'
+import {
+  ActionPageUnavailableError,
+  getActionPage,
+  type ActionPageData,
+} from '#app/models/action-page.server.ts'
 import { followAction } from '#app/models/follow.server.ts'
 import { SigningUnavailableError, signAction } from '#app/models/signature.server.ts'
 import {
@@ -25,7 +38,7 @@ import { describeDatabaseError } from '#app/utils/db-errors.server.ts'
 import { createTranslator, formatDate, negotiateLocale } from '#app/utils/i18n.ts'
 import { useTranslation } from '#app/utils/i18n-react.tsx'
 import { fillLetter } from '#app/utils/letter-template.ts'
-import { tooManyRequests } from '#app/utils/responses.server.ts'
+import { serviceUnavailable, tooManyRequests } from '#app/utils/responses.server.ts'
 import { headersWithRefusals } from '#app/utils/route-headers.ts'
 import { RateLimitedError } from '#app/utils/rate-limit.server.ts'
 
@@ -38,9 +51,19 @@ export const headers = headersWithRefusals()
 
 export async function loader({ params }: LoaderFunctionArgs) {
   const slug = SlugSchema.safeParse(params.slug)
-  const action = slug.success ? await getActionPage(slug.data) : null
+  const action = slug.success ? await readPage(slug.data) : null
   if (!action) throw new Response('Not found', { status: 404 })
   return { action }
+}
+
+async function readPage(slug: string) {
+  try {
+    return await getActionPage(slug)
+  } catch (error) {
+    if (!(error instanceof ActionPageUnavailableError)) throw error
+    console.error(`${error.message} (${slug})`)
+    throw serviceUnavailable()
+  }
 }
 
 export const meta: MetaFunction<typeof loader> = ({ data: loaderData }) => {
@@ -491,4 +514,49 @@ function Authorities({ action }: { action: ActionPageData }) {
   )
 }
 
-export { ErrorBoundary } from '#app/components/error-boundary.tsx'
+/**
+ * A signer whose form came back 503 (the database away) on a page this process could not show
+ * either still has what they typed: it waits here, ready to send again.
+ */
+export function ErrorBoundary() {
+  const error = useRouteError()
+  const result = useActionData<typeof action>() as ActionResult | undefined
+  if (isRouteErrorResponse(error) && error.status === 503 && result?.values)
+    return <SendAgain result={result} />
+  return <GeneralErrorBoundary />
+}
+
+function SendAgain({ result }: { result: ActionResult }) {
+  const { t } = useTranslation()
+  const { slug } = useParams()
+  const { values } = result
+  const name = [values.firstName, values.lastName].filter(Boolean).join(' ')
+  return (
+    <div className="error-page" role="alert">
+      <h1>
+        {t(result.intent === 'follow' ? 'sendAgain.follow.heading' : 'sendAgain.sign.heading')}
+      </h1>
+      <p>{t('sendAgain.body')}</p>
+      <dl className="send-again-details">
+        {name ? (
+          <>
+            <dt>{t('sendAgain.name')}</dt>
+            <dd>{name}</dd>
+          </>
+        ) : null}
+        {values.email ? (
+          <>
+            <dt>{t('sendAgain.email')}</dt>
+            <dd>{values.email}</dd>
+          </>
+        ) : null}
+      </dl>
+      <Form method="post" action={`/actions/${slug}#sign`}>
+        {Object.entries(values).map(([field, value]) => (
+          <input key={field} type="hidden" name={field} value={value} />
+        ))}
+        <button type="submit">{t('sendAgain.submit')}</button>
+      </Form>
+    </div>
+  )
+}

@@ -7,3 +7,11 @@ export function tooManyRequests(retryAfterSeconds: number) {
     { status: 429, headers: { 'Retry-After': String(retryAfterSeconds) } },
   )
 }
+
+/** A 503 for a moment's outage (the database restarting): try again after Retry-After. */
+export function serviceUnavailable(retryAfterSeconds = 5) {
+  return data(
+    { retryAfterSeconds },
+    { status: 503, headers: { 'Retry-After': String(retryAfterSeconds) } },
+  )
+}

@@ -13,10 +13,15 @@ let t: TestDatabase
 let relay: Awaited<ReturnType<typeof startRelay>>
 let web: Awaited<ReturnType<typeof startWebProcess>>
 let action: Awaited<ReturnType<typeof createAction>>
+// Actions the web process has never read: it has no page of them to fall back on.
+let unread: Awaited<ReturnType<typeof createAction>>
+let unreadWhileStuck: Awaited<ReturnType<typeof createAction>>
 
 beforeAll(async () => {
   t = await createTestDatabase(inject('templateDatabase'), 'outage')
   action = await createAction(t.db)
+  unread = await createAction(t.db)
+  unreadWhileStuck = await createAction(t.db)
   // The web process reaches PostgreSQL through a relay the test can stop, as an outage would.
   relay = await startRelay(new URL(t.url))
   web = await startWebProcess({
@@ -33,6 +38,7 @@ afterAll(async () => {
   await t?.drop()
 })
 
+let unreadResend: URLSearchParams
 const sign = (email: string) => postSignature(web.url, action.slug, email)
 
 describe('the public side while the database is unreachable', () => {
@@ -52,8 +58,37 @@ describe('the public side while the database is unreachable', () => {
       expect(body).toContain('We could not record your signature just now.')
       expect(body).toContain('value="outage@example.org"')
 
-      // A page this process never read has nothing to fall back on.
-      expect((await fetch(`${web.url}/actions/never-read-here`)).status).toBe(500)
+      // A page this process never read has nothing to fall back on: a 503 to try again.
+      const unreadPage = await fetch(`${web.url}/actions/${unread.slug}`)
+      expect(unreadPage.status).toBe(503)
+      expect(unreadPage.headers.get('retry-after')).toBe('5')
+      expect(await unreadPage.text()).toContain('This page cannot be shown just now')
+
+      // Signing there keeps what was typed, ready to send again.
+      const kept = await postSignature(web.url, unread.slug, 'unread@example.org', {
+        extra: { firstName: 'Ximena', lastName: 'Quispe' },
+      })
+      expect(kept.status).toBe(503)
+      expect(kept.headers.get('retry-after')).toBe('5')
+      const keptBody = await kept.text()
+      expect(keptBody).toContain('We could not record your signature just now')
+      expect(keptBody).toContain('<dd>Ximena Quispe</dd>')
+      expect(keptBody).toContain('<dd>unread@example.org</dd>')
+      const resend = new URLSearchParams(
+        [...keptBody.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"\/>/g)].map(
+          ([, name, value]) => [name!, value!],
+        ),
+      )
+      expect(Object.fromEntries(resend)).toMatchObject({
+        intent: 'sign',
+        firstName: 'Ximena',
+        lastName: 'Quispe',
+        email: 'unread@example.org',
+        country: 'ES',
+        consent: 'on',
+      })
+      expect(keptBody).toContain(`action="/actions/${unread.slug}#sign"`)
+      unreadResend = resend
     } finally {
       await relay.start()
     }
@@ -69,6 +104,19 @@ describe('the public side while the database is unreachable', () => {
       select count(*)::int as n from signatures s join supporters p on p.id = s.supporter_id
       where p.email = 'outage@example.org'`)
     expect(row!.n).toBe(1)
+
+    // Send again, as the kept form posts it: signed once.
+    const resent = await fetch(`${web.url}/actions/${unread.slug}`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'X-Forwarded-For': '198.51.100.21' },
+      body: unreadResend,
+    })
+    expect(resent.status).toBe(303)
+    const [unreadRow] = await t.db.execute<{ n: number; first: string }>(sql`
+      select count(*)::int as n, min(p.first_name) as first from signatures s
+      join supporters p on p.id = s.supporter_id where p.email = 'unread@example.org'`)
+    expect(unreadRow).toMatchObject({ n: 1, first: 'Ximena' })
   })
 
   test('a page whose read hangs is shown as last read after a few seconds, not left waiting', async () => {
@@ -84,6 +132,12 @@ describe('the public side while the database is unreachable', () => {
       expect(await page.text()).toContain(action.title)
       // The read is given 3 s (LAST_READ_AFTER_MS) before the last read page is shown.
       expect(performance.now() - started).toBeGreaterThanOrEqual(2_900)
+
+      // A page never read here: 10 s (NO_PAGE_AFTER_MS), then a 503 rather than waiting on.
+      const stuck = performance.now()
+      const unreadPage = await fetch(`${web.url}/actions/${unreadWhileStuck.slug}`)
+      expect(unreadPage.status).toBe(503)
+      expect(performance.now() - stuck).toBeGreaterThanOrEqual(9_900)
     } finally {
       await holder`rollback`
       holder.release()

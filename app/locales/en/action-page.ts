@@ -95,6 +95,13 @@ export const actionPage = {
   'form.error.notOpen': 'This action is not collecting signatures at the moment.',
   'form.error.unavailable':
     'We could not record your signature just now. Your details are still in the form: please send it again in a moment.',
+  'sendAgain.sign.heading': 'We could not record your signature just now',
+  'sendAgain.follow.heading': 'We could not record your request just now',
+  'sendAgain.body':
+    'Our database is not answering for a moment. What you entered is kept on this page: please send it again in a minute.',
+  'sendAgain.name': 'Name',
+  'sendAgain.email': 'Email',
+  'sendAgain.submit': 'Send again',
   'checkEmail.metaTitle': 'Check your email · Vigil',
   'checkEmail.heading': 'Check your email',
   'checkEmail.body':

@@ -31,6 +31,9 @@ export const common = {
   'error.notFound.body': 'We could not find that page. It may have been moved or closed.',
   'error.generic.title': 'Something went wrong',
   'error.generic.body': 'Please try again in a moment. Nothing you saved has been lost.',
+  'error.unavailable.title': 'This page cannot be shown just now',
+  'error.unavailable.body':
+    'Our database is not answering for a moment. Please try again in a minute. Nothing you saved has been lost.',
   'error.backHome': 'Back to the home page',
   'devMail.title': 'Development mailbox',
   'devMail.intro':
