@@ -4,6 +4,7 @@
 // only the email differs.
 import { and, asc, eq, inArray, sql } from 'drizzle-orm'
 import { batchColumn } from '#db/batch-columns.ts'
+import { executePrepared } from '#db/prepared.ts'
 import { addConfirmedSignatures, readConfirmedCounts } from '#db/counters.ts'
 import {
   actions,
@@ -68,7 +69,12 @@ async function upsertSupporters(tx: DbOrTx, people: SupporterFields[]) {
     .sort(byAddress)
   // An existing supporter's details are never overwritten from a public form: anyone can type
   // anyone's address. Whole columns go as arrays (see `batchColumn`).
-  const found = await tx.execute<{ id: string; firstName: string | null; emailCanonical: string }>(
+  const found = await executePrepared<{
+    id: string
+    firstName: string | null
+    emailCanonical: string
+  }>(
+    tx,
     sql`insert into ${supporters} (email, email_canonical, first_name, last_name, country, locale)
       select * from unnest(${batchColumn(rows, (row) => row.email)}::text[],
         ${batchColumn(rows, (row) => row.emailCanonical)}::text[],
@@ -348,7 +354,8 @@ async function recordSignatures(tx: DbOrTx, batch: PendingSignature[]) {
     .map((signature) => ({ ...signature, supporter: supporterOf.get(signature.emailCanonical)! }))
     .sort(byAddress)
 
-  const created = await tx.execute<{ id: string; actionId: string; supporterId: string }>(
+  const created = await executePrepared<{ id: string; actionId: string; supporterId: string }>(
+    tx,
     sql`insert into ${signatures}
         (action_id, supporter_id, country, personal_message, consent_at, wants_news, ip_hash)
       select action_id, supporter_id, country, personal_message, now(), wants_news, ip_hash
@@ -366,7 +373,8 @@ async function recordSignatures(tx: DbOrTx, batch: PendingSignature[]) {
 
   const following = signed.filter(({ input }) => input.follow)
   if (following.length > 0) {
-    await tx.execute(
+    await executePrepared(
+      tx,
       sql`insert into ${follows} (supporter_id, action_id)
         select * from unnest(${batchColumn(following, (row) => row.supporter.id)}::uuid[],
           ${batchColumn(following, (row) => row.action.id)}::uuid[])

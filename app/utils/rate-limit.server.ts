@@ -1,6 +1,7 @@
 // Fixed-window rate limits kept in PostgreSQL: one upsert per check, no Redis on the request path.
 import { sql } from 'drizzle-orm'
 import { batchColumn } from '#db/batch-columns.ts'
+import { executePrepared } from '#db/prepared.ts'
 import type { DbOrTx } from '#db/client.ts'
 import { rateLimitHits } from '#db/schema.ts'
 
@@ -58,7 +59,13 @@ export async function countRateLimitHits(
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([, row]) => row)
   const column = (value: (row: (typeof sorted)[number]) => string) => batchColumn(sorted, value)
-  const rows = await db.execute<{ bucket: string; key: string; windowMs: number; hits: number }>(
+  const rows = await executePrepared<{
+    bucket: string
+    key: string
+    windowMs: number
+    hits: number
+  }>(
+    db,
     sql`insert into ${rateLimitHits} (bucket, key, window_start, hits)
       select bucket, key, window_start::timestamptz, hits::int
       from unnest(${column((row) => row.bucket)}::text[], ${column((row) => row.key)}::text[],
