@@ -468,6 +468,14 @@ export const emailOutbox = pgTable(
     index('email_outbox_open_idx')
       .on(t.status, t.availableAt)
       .where(sql`${t.status} in ('pending', 'sending')`),
+    // Due mail, by the way it goes: the dispatcher moves transactional mail to BullMQ, bulk
+    // delivery claims the rest straight from here; neither walks past the other's backlog.
+    index('email_outbox_queued_due_idx')
+      .on(t.availableAt)
+      .where(sql`${t.status} = 'pending' and ${t.transactional}`),
+    index('email_outbox_bulk_due_idx')
+      .on(t.availableAt)
+      .where(sql`${t.status} = 'pending' and not ${t.transactional}`),
     index('email_outbox_action_idx').on(t.actionId, t.status),
     index('email_outbox_update_idx').on(t.updateId, t.status),
   ],

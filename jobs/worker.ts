@@ -6,6 +6,7 @@ import { initEnv, type Env } from '#app/utils/env.server.ts'
 import { closeDb, createDb } from '#db/client.ts'
 import { createMailTransport } from '#emails/transport.ts'
 import { assertNoEviction, createRedis, RedisPolicyError } from './connection.ts'
+import { startBulkDelivery } from './bulk-delivery.ts'
 import { fanOutPublishedUpdates } from './fanout.ts'
 import { startMaintenance } from './maintenance.ts'
 import { createDueDigests, scheduleIndividualLetters } from './letters.ts'
@@ -22,7 +23,7 @@ import {
   removeFinishedJobs,
   type EmailDeliveryJob,
 } from './queues.ts'
-import { createEmailDeliveryProcessor } from './workers/email-delivery.ts'
+import { createEmailDeliveryProcessor, createEmailSender } from './workers/email-delivery.ts'
 
 export type WorkerConfig = Pick<
   Env,
@@ -81,15 +82,26 @@ export async function startWorkers(config: WorkerConfig, log: Log = console.log)
   })
   emailQueue.on('error', () => {})
 
+  const deliveryDeps = {
+    db,
+    transport,
+    mailFrom: config.MAIL_FROM,
+    appUrl: config.APP_URL,
+    claimTimeoutMs: config.OUTBOX_CLAIM_TIMEOUT_MS,
+  }
+  // One sender for both ways mail goes: queued (a job each) and bulk (straight from PostgreSQL).
+  const sendClaimed = createEmailSender(deliveryDeps)
+  const bulk = startBulkDelivery({
+    db,
+    send: sendClaimed,
+    concurrency: config.EMAIL_CONCURRENCY,
+    attempts: config.EMAIL_ATTEMPTS,
+    backoffMs: config.EMAIL_BACKOFF_MS,
+    log,
+  })
   const emailWorker = new Worker<EmailDeliveryJob>(
     QUEUE_NAMES.emailDelivery,
-    createEmailDeliveryProcessor({
-      db,
-      transport,
-      mailFrom: config.MAIL_FROM,
-      appUrl: config.APP_URL,
-      claimTimeoutMs: config.OUTBOX_CLAIM_TIMEOUT_MS,
-    }),
+    createEmailDeliveryProcessor(deliveryDeps, sendClaimed),
     {
       connection: workerRedis,
       prefix: config.REDIS_PREFIX,
@@ -114,7 +126,7 @@ export async function startWorkers(config: WorkerConfig, log: Log = console.log)
       .catch((error: Error) => log(`worker: could not requeue held email ${id}: ${error.message}`))
   })
 
-  const dispatcher = startPump({ db, config, log, emailQueue })
+  const dispatcher = startPump({ db, config, log, emailQueue, wakeBulk: bulk.wake })
   const maintenanceRedis = createRedis(config.REDIS_URL, 'worker')
   const maintenance = await startMaintenance({
     db,
@@ -145,6 +157,7 @@ export async function startWorkers(config: WorkerConfig, log: Log = console.log)
     close() {
       closing ??= (async () => {
         await dispatcher.stop()
+        await bulk.stop()
         await maintenance.close()
         await emailWorker.close()
         await emailQueue.close()
@@ -162,7 +175,8 @@ export async function startWorkers(config: WorkerConfig, log: Log = console.log)
 /**
  * The worker's pump, woken by NOTIFY from the transactions that write work, and by a poll as a
  * fallback. Each pass: releases rows whose worker died mid-send, schedules letters within their
- * throttles, makes due digests, writes the next batches of update fan-outs, and moves pending
+ * throttles, makes due digests, writes the next batches of update fan-outs, wakes bulk delivery
+ * for them, and moves pending transactional
  * outbox rows to BullMQ. Each step fails alone: a broken step never stops the others.
  */
 function startPump({
@@ -170,11 +184,13 @@ function startPump({
   config,
   log,
   emailQueue,
+  wakeBulk,
 }: {
   db: ReturnType<typeof createDb>
   config: WorkerConfig
   log: Log
   emailQueue: ReturnType<typeof createEmailDeliveryQueue>
+  wakeBulk: () => void
 }) {
   let stopped = false
   let running: Promise<void> | undefined
@@ -201,6 +217,11 @@ function startPump({
             break
         }
       },
+    ],
+    [
+      'send bulk mail',
+      // Bulk delivery claims what it has room for, and goes on by itself while more is due.
+      async () => wakeBulk(),
     ],
     [
       'dispatch outbox',

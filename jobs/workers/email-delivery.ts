@@ -90,7 +90,7 @@ type SendContext = {
  * are keyed by the canonical address, which only the worker computes: the claim looks up the
  * address lower-cased and trimmed, and `suppressionKey` says which key it used.
  */
-const sendContext = {
+export const sendContext = {
   // Written out with aliases: in RETURNING, Drizzle names columns without their table.
   paused: sql<boolean | null>`(select a.paused_at is not null from actions a
     where a.id = email_outbox.action_id)`,
@@ -120,36 +120,58 @@ function unsubscribedFrom(message: OutboxMessage, context: SendContext) {
   return context.followStatus !== 'active'
 }
 
+/** A message claimed for sending, with what its claim read about it. */
+export type ClaimedEmail = {
+  message: OutboxMessage
+  context: SendContext & { suppressionKey: string }
+}
+
 /**
- * Sends one outbox row. Delivery through BullMQ is at least once, so the row is claimed with a
- * conditional update first; a second delivery of the same job finds it claimed or sent and stops.
+ * How a claimed message ended. `retry` and `failed` carry a reason without the recipient's
+ * address: it may reach Redis and the logs.
  */
-export function createEmailDeliveryProcessor(deps: EmailDeliveryDeps) {
+export type SendOutcome =
+  | { sent: true }
+  | { skipped: string }
+  // Worth trying again: the row is pending again (or failed, on its last attempt).
+  | { retry: string }
+  // For good: the row is finished.
+  | { failed: string }
+
+export type SendOptions = {
+  /** This is the message's last attempt: a transient failure fails it for good. */
+  lastAttempt: boolean
+  /** Bulk mail has no queue to delay its retry: the row waits this long before it is due again. */
+  retryAfterMs?: number
+}
+
+/**
+ * Sends one claimed message, checking at send time whatever could have changed since it was
+ * written: a paused case, a suppression, an unsubscribe. Used by the queue's worker (one job
+ * per message) and by bulk delivery (claimed in batches straight from PostgreSQL).
+ */
+export function createEmailSender(deps: Omit<EmailDeliveryDeps, 'claimTimeoutMs'>) {
   const { db, transport } = deps
   // An update is rendered once per locale for all its followers; only the unsubscribe link varies.
   const renderCache = createRenderCache()
-  const claimOutboxMessage = createOutboxClaimer(db, {
-    context: sendContext,
-    claimTimeoutMs: deps.claimTimeoutMs,
-  })
   const markSent = createOutboxSentMarker(db)
-  return async function deliverEmail(job: Job<EmailDeliveryJob>, token?: string) {
-    const { outboxId } = EmailDeliveryJobSchema.parse(job.data)
-    const claim = await claimOutboxMessage(outboxId)
-    if (!claim.claimed) {
-      if (claim.status === 'sending' && token) {
-        // Another worker holds it (or died holding it): look again once its claim could expire.
-        await job.moveToDelayed(Date.now() + deps.claimTimeoutMs, token)
-        throw new DelayedError()
-      }
-      return { skipped: claim.status }
-    }
-    const { message, context } = claim
+
+  /** After a failure worth trying again: pending again, or failed on the last attempt. */
+  async function retryOrGiveUp(message: OutboxMessage, reason: string, options: SendOptions) {
+    if (options.lastAttempt) await finish(db, message, 'failed', `gave up: ${reason}`, 'failed')
+    else await markOutboxRetry(db, message.id, reason, options.retryAfterMs)
+  }
+
+  return async function sendClaimed(
+    { message, context }: ClaimedEmail,
+    options: SendOptions,
+  ): Promise<SendOutcome> {
+    const outboxId = message.id
     const canonical = canonicalEmail(message.toAddress)
     if (context.suppressionKey !== canonical)
       context.suppression = await readSuppression(db, canonical)
     if (context.paused && isPressure(message)) {
-      // Back to pending and out of the queue: the dispatcher sends it once the action resumes.
+      // Back to pending (and out of the queue): sent once the action resumes.
       await releaseOutboxMessage(db, outboxId)
       return { skipped: 'paused' }
     }
@@ -192,16 +214,14 @@ export function createEmailDeliveryProcessor(deps: EmailDeliveryDeps) {
       rendered = render(message.template, loaded.params, { locale, unsubscribeUrl })
     } catch (error) {
       // The loader reads the database: losing it (a restart) is no fault of the message, so it
-      // goes back to pending and BullMQ tries again, as after a refused relay.
+      // is tried again, as after a refused relay.
       if (isDatabaseUnavailable(error)) {
         const reason = `database: ${describeDatabaseError(error)}`
-        const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1)
-        if (lastAttempt) await finish(db, message, 'failed', `gave up: ${reason}`, 'failed')
-        else await markOutboxRetry(db, outboxId, reason)
-        throw new Error(reason)
+        await retryOrGiveUp(message, reason, options)
+        return { retry: reason }
       }
       await finish(db, message, 'failed', `render: ${(error as Error).message}`, 'failed')
-      throw new UnrecoverableError('render failed')
+      return { failed: 'render failed' }
     }
 
     try {
@@ -244,16 +264,48 @@ export function createEmailDeliveryProcessor(deps: EmailDeliveryDeps) {
             .onConflictDoNothing()
           await finish(tx, message, 'failed', reason, 'suppressed')
         })
-        throw new UnrecoverableError(describeSmtpError(error))
+        return { failed: describeSmtpError(error) }
       }
       if (isPermanentMessageFailure(error)) {
         await finish(db, message, 'failed', reason, 'failed')
-        throw new UnrecoverableError(describeSmtpError(error))
+        return { failed: describeSmtpError(error) }
       }
-      const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1)
-      if (lastAttempt) await finish(db, message, 'failed', `gave up: ${reason}`, 'failed')
-      else await markOutboxRetry(db, outboxId, reason)
-      throw new Error(describeSmtpError(error))
+      await retryOrGiveUp(message, reason, options)
+      return { retry: describeSmtpError(error) }
     }
+  }
+}
+
+/**
+ * Sends one outbox row per job. Delivery through BullMQ is at least once, so the row is claimed
+ * with a conditional update first; a second delivery of the same job finds it claimed or sent
+ * and stops.
+ */
+export function createEmailDeliveryProcessor(
+  deps: EmailDeliveryDeps,
+  sendClaimed = createEmailSender(deps),
+) {
+  const claimOutboxMessage = createOutboxClaimer(deps.db, {
+    context: sendContext,
+    claimTimeoutMs: deps.claimTimeoutMs,
+  })
+  return async function deliverEmail(job: Job<EmailDeliveryJob>, token?: string) {
+    const { outboxId } = EmailDeliveryJobSchema.parse(job.data)
+    const claim = await claimOutboxMessage(outboxId)
+    if (!claim.claimed) {
+      if (claim.status === 'sending' && token) {
+        // Another worker holds it (or died holding it): look again once its claim could expire.
+        await job.moveToDelayed(Date.now() + deps.claimTimeoutMs, token)
+        throw new DelayedError()
+      }
+      return { skipped: claim.status }
+    }
+    const outcome = await sendClaimed(claim, {
+      lastAttempt: job.attemptsMade + 1 >= (job.opts.attempts ?? 1),
+    })
+    // BullMQ retries with its backoff what throws, and never what throws UnrecoverableError.
+    if ('retry' in outcome) throw new Error(outcome.retry)
+    if ('failed' in outcome) throw new UnrecoverableError(outcome.failed)
+    return outcome
   }
 }

@@ -4,16 +4,22 @@
 // runs out of retries is shown in the console with its reason, and the console's Retry sends it.
 import crypto from 'node:crypto'
 import { eq, inArray, sql } from 'drizzle-orm'
-import { Redis } from 'ioredis'
 import { afterAll, afterEach, beforeAll, describe, expect, inject, test } from 'vitest'
 // Types only: the modules themselves are imported once the environment is set.
 import type { setActionPaused as SetActionPaused } from '#app/models/action-admin.server.ts'
 import type { fanOutPublishedUpdates as FanOutPublishedUpdates } from '#jobs/fanout.ts'
 import type * as Outbox from '#jobs/outbox.ts'
-import { createEmailDeliveryQueue } from '#jobs/queues.ts'
-import { actionUpdates, auditLog, emailOutbox, suppressions } from '#db/schema.ts'
+import {
+  actionUpdates,
+  auditLog,
+  authorities,
+  emailOutbox,
+  letters,
+  signatures,
+  suppressions,
+} from '#db/schema.ts'
 import { createTestDatabase, type TestDatabase } from '#tests/support/database.ts'
-import { createAction, createFollowers } from '#tests/support/factories.ts'
+import { createAction, createFollowers, createSupporter } from '#tests/support/factories.ts'
 import { freePort, waitFor } from '#tests/support/ports.ts'
 import {
   deleteRedisPrefix,
@@ -144,22 +150,15 @@ function pause(actionId: string, paused: boolean) {
 }
 
 describe('a paused action', () => {
-  test('holds its updates, even those already queued, and sends each follower each update once after it resumes; its confirmations still go', async () => {
+  test('holds its updates, even those already written for its followers, and sends each follower each update once after it resumes; its confirmations still go', async () => {
     const action = await createAction(t.db)
     const followers = await createFollowers(t.db, action.id, 12, `held${Date.now()}`)
     const prefix = uniqueRedisPrefix()
     prefixes.push(prefix)
 
-    // Update 1 is written and queued in Redis before the pause, while no worker is running.
+    // Update 1's emails are written before the pause, while no worker is running.
     await publishUpdate(action.id, 1, 'Moved to another prison')
     while ((await models.fanOutPublishedUpdates(t.db, { batchSize: 100 })) > 0);
-    const redis = new Redis(SHARED_REDIS_URL, { maxRetriesPerRequest: 1 })
-    const queue = createEmailDeliveryQueue(redis, prefix, { attempts: 9, backoffMs: 2000 })
-    expect(
-      await models.outbox.dispatchOutbox(t.db, queue, { requeueEnqueuedBefore: new Date(0) }),
-    ).toBe(12)
-    await queue.close()
-    redis.disconnect()
 
     expect((await pause(action.id, true)).status).toBe('done')
     // Update 2 is published during the pause.
@@ -172,18 +171,12 @@ describe('a paused action', () => {
     await waitFor(() => smtp.messages.some((mail) => outboxIdOf(mail) === confirmation), {
       what: 'the confirmation sent during the pause',
     })
-    // The worker has taken the queued update emails and put them back to wait.
-    await waitFor(
-      async () => {
-        const [row] = await t.db.execute<{ n: number }>(sql`
-          select count(*)::int as n from email_outbox
-          where action_id = ${action.id} and template = 'action-update' and status = 'pending'
-            and enqueued_at is null`)
-        return row!.n === 12
-      },
-      { what: 'the queued update emails to be held' },
-    )
     await sleep(2000)
+    // Update 1's emails wait, untouched; update 2 is not even written out until the case resumes.
+    const held = await t.db.execute<{ status: string; attempts: number; n: number }>(sql`
+      select status, attempts, count(*)::int as n from email_outbox
+      where action_id = ${action.id} and template = 'action-update' group by 1, 2`)
+    expect(held).toEqual([{ status: 'pending', attempts: 0, n: 12 }])
     const updates = () => smtp.messages.filter((mail) => mail.subject?.includes(action.reference!))
     expect(updates()).toHaveLength(0)
 
@@ -208,23 +201,38 @@ describe('SMTP failures', () => {
   test('connection refused at first: once the server starts on that port, every message arrives once', async () => {
     const port = await freePort()
     await startWorker({ SMTP_URL: `smtp://127.0.0.1:${port}`, EMAIL_BACKOFF_MS: '300' })
+    // Queued mail (confirmations) and bulk mail (an update to followers) alike.
+    const action = await createAction(t.db)
+    await createFollowers(t.db, action.id, 4, `refused${Date.now()}`)
+    await publishUpdate(action.id, 1, 'Transferred to hospital')
     const ids = await Promise.all(
       Array.from({ length: 6 }, (_, i) => writeConfirmation(`refused-${i}@example.org`)),
     )
+    const updateIds = await waitFor(
+      async () => {
+        const rows = await t.db
+          .select()
+          .from(emailOutbox)
+          .where(eq(emailOutbox.actionId, action.id))
+        return rows.length === 4 ? rows.map((row) => row.id) : null
+      },
+      { what: "the update's 4 emails to be written" },
+    )
+    const all = [...ids, ...updateIds]
     await waitFor(
       async () =>
-        (await outboxRows(ids)).every(
+        (await outboxRows(all)).every(
           (row) => row.status === 'pending' && row.lastError?.includes('ECONNREFUSED'),
         ),
       { what: 'every message to have been refused a connection' },
     )
     const late = await startSmtpCapture({ port })
     running.push({ stop: () => late.close() })
-    await waitFor(() => late.messages.length >= 6, { timeoutMs: 30_000, what: '6 emails' })
+    await waitFor(() => late.messages.length >= 10, { timeoutMs: 30_000, what: '10 emails' })
     await sleep(1500)
-    expect(late.messages.map(outboxIdOf).sort()).toEqual([...ids].sort())
-    const rows = await outboxRows(ids)
-    expect(rows.map((row) => row.status)).toEqual(ids.map(() => 'sent'))
+    expect(late.messages.map(outboxIdOf).sort()).toEqual([...all].sort())
+    const rows = await outboxRows(all)
+    expect(rows.map((row) => row.status)).toEqual(all.map(() => 'sent'))
     expect(Math.min(...rows.map((row) => row.attempts))).toBeGreaterThanOrEqual(2)
   })
 
@@ -314,3 +322,102 @@ describe('SMTP failures', () => {
     expect(audits.map((audit) => audit.entityId)).toEqual([id])
   })
 })
+
+describe('losing the database while an email is being prepared', () => {
+  test('a letter whose template cannot be read for a moment is tried again and sent once, not given up', async () => {
+    await startWorker({ EMAIL_BACKOFF_MS: '1000' })
+    const action = await createAction(t.db)
+    const [authority] = await t.db
+      .select()
+      .from(authorities)
+      .where(eq(authorities.actionId, action.id))
+    const supporter = await createSupporter(t.db, { firstName: 'Ximena', lastName: 'Quispe' })
+    const [signature] = await t.db
+      .insert(signatures)
+      .values({
+        actionId: action.id,
+        supporterId: supporter.id,
+        country: 'PE',
+        consentAt: new Date(),
+        status: 'confirmed',
+        confirmedAt: new Date(),
+      })
+      .returning()
+
+    // Only the letter's loader reads letter templates: holding them locked stops the worker
+    // there, after the email was claimed, until the connection it waits on is cut (as a
+    // PostgreSQL restart cuts every connection).
+    let release!: () => void
+    const released = new Promise<void>((resolve) => (release = resolve))
+    let locked!: () => void
+    const isLocked = new Promise<void>((resolve) => (locked = resolve))
+    const holding = t.db.$client.begin(async (tx) => {
+      await tx`lock table letter_templates in access exclusive mode`
+      locked()
+      await released
+    })
+    try {
+      await isLocked
+      const [letter] = await t.db
+        .insert(letters)
+        .values({ signatureId: signature!.id, authorityId: authority!.id, status: 'queued' })
+        .returning()
+      await t.db.execute(sql`select pg_notify('vigil_outbox', '')`)
+
+      const waiting = await waitFor(
+        async () => {
+          const rows = await t.db.execute<{ pid: number }>(sql`
+            select pid from pg_stat_activity
+            where datname = current_database() and application_name = 'vigil-worker'
+              and wait_event_type = 'Lock' and query ilike '%letter_templates%'`)
+          return rows[0]
+        },
+        { what: "the worker's read of the letter template to wait on the lock" },
+      )
+      await t.db.execute(sql`select pg_terminate_backend(${waiting.pid})`)
+
+      const interrupted = await waitFor(
+        async () => {
+          const email = await emailOfLetter(letter!.id)
+          return email?.lastError ? email : null
+        },
+        { what: 'the interrupted attempt to be recorded' },
+      )
+      expect(interrupted.status).not.toBe('failed')
+      // The driver's words for a connection cut mid-query vary (ECONNRESET, terminating...).
+      expect(interrupted.lastError).toMatch(/^database: /)
+      expect(to(authority!.email!)).toHaveLength(0)
+    } finally {
+      release()
+      await holding
+    }
+
+    await waitFor(() => to(authority!.email!).length === 1, {
+      what: 'the letter, once the template can be read',
+    })
+    await sleep(1500)
+    const received = to(authority!.email!)
+    expect(received).toHaveLength(1)
+    expect(received[0]!.text).toContain('Ximena Quispe')
+    const [sent] = await t.db
+      .select()
+      .from(emailOutbox)
+      .where(eq(emailOutbox.id, outboxIdOf(received[0]!)))
+    expect(sent).toMatchObject({ status: 'sent', attempts: 2 })
+    const [delivered] = await t.db
+      .select()
+      .from(letters)
+      .where(eq(letters.signatureId, signature!.id))
+    expect(delivered?.status).toBe('sent')
+  })
+})
+
+/** The outbox row carrying a letter, once the worker has scheduled it. */
+async function emailOfLetter(letterId: string) {
+  const [row] = await t.db
+    .select({ email: emailOutbox })
+    .from(letters)
+    .innerJoin(emailOutbox, eq(emailOutbox.id, letters.outboxId))
+    .where(eq(letters.id, letterId))
+  return row?.email
+}

@@ -2,9 +2,10 @@
 // change that wrote it, and workers refuse a Redis that could evict their jobs.
 import { eq } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest'
-import { emailOutbox } from '#db/schema.ts'
+import { actionUpdates, emailOutbox } from '#db/schema.ts'
 import { writeOutboxMessage } from '#jobs/outbox.ts'
 import { createTestDatabase, type TestDatabase } from '#tests/support/database.ts'
+import { createAction, createFollowers } from '#tests/support/factories.ts'
 import { waitFor } from '#tests/support/ports.ts'
 import {
   startRedisServer,
@@ -73,6 +74,60 @@ describe('a Redis outage', () => {
           return sent?.status === 'sent'
         },
         { what: 'the message to be recorded as sent' },
+      )
+    } finally {
+      await worker?.stop()
+      await redis.stop()
+    }
+  })
+
+  test('an update still reaches every follower while Redis is down: bulk mail goes straight from the database, and queued mail waits', async () => {
+    let redis = await startRedisServer()
+    let worker: RunningProcess | undefined
+    try {
+      worker = await startWorkerProcess({
+        DATABASE_URL: t.url,
+        REDIS_URL: redis.url,
+        REDIS_PREFIX: uniqueRedisPrefix(),
+        SMTP_URL: smtp.url,
+      })
+      await redis.stop()
+
+      const action = await createAction(t.db)
+      const followers = await createFollowers(t.db, action.id, 20, `redis-down-${Date.now()}`)
+      const queued = await t.db.transaction((tx) =>
+        writeOutboxMessage(tx, confirmation('queued-while-down')),
+      )
+      await t.db.insert(actionUpdates).values({
+        actionId: action.id,
+        sequence: 1,
+        title: 'Released on bail',
+        body: 'She is home with her family.',
+        publishedAt: new Date(),
+      })
+      const reached = () =>
+        smtp.messages.map((m) => m.envelopeTo[0]!).filter((address) => followers.includes(address))
+      await waitFor(() => reached().length >= 20, { what: 'the update to reach 20 followers' })
+      await new Promise((resolve) => setTimeout(resolve, 1500))
+      expect(reached().sort()).toEqual([...followers].sort())
+      await waitFor(
+        async () => {
+          const rows = await t.db
+            .select({ status: emailOutbox.status })
+            .from(emailOutbox)
+            .where(eq(emailOutbox.actionId, action.id))
+          return rows.length === 20 && rows.every((row) => row.status === 'sent')
+        },
+        { what: 'the 20 emails to be recorded as sent' },
+      )
+      // The confirmation has a queue job to wait for: it goes once Redis is back.
+      await worker.waitForOutput('dispatch outbox paused')
+      const [waiting] = await t.db.select().from(emailOutbox).where(eq(emailOutbox.id, queued!))
+      expect(waiting?.status).toBe('pending')
+      redis = await startRedisServer({ port: redis.port })
+      await waitFor(
+        () => smtp.messages.some((m) => m.envelopeTo[0] === 'queued-while-down@example.org'),
+        { what: 'the confirmation, once Redis is back' },
       )
     } finally {
       await worker?.stop()

@@ -1,0 +1,2 @@
+CREATE INDEX "email_outbox_queued_due_idx" ON "email_outbox" USING btree ("available_at") WHERE "email_outbox"."status" = 'pending' and "email_outbox"."transactional";--> statement-breakpoint
+CREATE INDEX "email_outbox_bulk_due_idx" ON "email_outbox" USING btree ("available_at") WHERE "email_outbox"."status" = 'pending' and not "email_outbox"."transactional";

@@ -1,0 +1,111 @@
+// Bulk mail (everything not transactional: a case's updates to its followers) goes straight from
+// PostgreSQL to SMTP: claimed in batches with SKIP LOCKED, sent over the worker's SMTP pool, and
+// marked sent in batches. A 100,000-follower fan-out so costs no queue job per message (three
+// Redis round trips and a row update each), and keeps going while Redis is away. Transactional
+// mail (confirmations, letters) keeps its BullMQ job each.
+//
+// Delivery stays at least once, as for queued mail: a worker that dies mid-send leaves its
+// claimed rows "sending" until the claim timeout puts them back (releaseStaleClaims); the
+// messages it had sent but not yet marked may go twice, at most `concurrency` of them.
+import { describeDatabaseError } from '#app/utils/db-errors.server.ts'
+import type { Database } from '#db/client.ts'
+import { createBulkClaimer, releaseOutboxMessage } from './outbox.ts'
+import {
+  sendContext,
+  type ClaimedEmail,
+  type SendOptions,
+  type SendOutcome,
+} from './workers/email-delivery.ts'
+
+export type BulkDeliveryOptions = {
+  db: Database
+  send: (claimed: ClaimedEmail, options: SendOptions) => Promise<SendOutcome>
+  /** Messages sent at once; as many again are claimed ahead, so the pool never waits. */
+  concurrency: number
+  /** Tries before a message fails for good, and the first retry's delay (doubling), as queued. */
+  attempts: number
+  backoffMs: number
+  log: (message: string) => void
+}
+
+export function startBulkDelivery({
+  db,
+  send,
+  concurrency,
+  attempts,
+  backoffMs,
+  log,
+}: BulkDeliveryOptions) {
+  const claimBulk = createBulkClaimer(db, { context: sendContext })
+  const ready: ClaimedEmail[] = []
+  let sending = 0
+  let claiming: Promise<void> | undefined
+  // The last claim took all it asked for: more are due, so claim again as soon as there is room.
+  let moreDue = false
+  let failing = false
+  let stopped = false
+  let drained: (() => void) | undefined
+
+  function claimMore() {
+    if (claiming || stopped) return
+    const room = 2 * concurrency - sending - ready.length
+    // Claims of at least `concurrency` at a time: one statement for many messages.
+    if (room < concurrency) return
+    claiming = claimBulk(room)
+      .then((claimed) => {
+        if (failing) log('worker: bulk delivery recovered')
+        failing = false
+        moreDue = claimed.length === room
+        ready.push(...claimed)
+      })
+      .catch((error: Error) => {
+        // PostgreSQL away: the messages wait there; the next wake-up or poll tries again.
+        if (!failing) log(`worker: bulk delivery paused: ${describeDatabaseError(error)}`)
+        failing = true
+        moreDue = false
+      })
+      .finally(() => {
+        claiming = undefined
+        sendReady()
+        if (moreDue) claimMore()
+      })
+  }
+
+  function sendReady() {
+    while (!stopped && sending < concurrency && ready.length > 0) {
+      const claimed = ready.shift()!
+      sending++
+      const tries = claimed.message.attempts
+      send(claimed, {
+        lastAttempt: tries >= attempts,
+        retryAfterMs: backoffMs * 2 ** (tries - 1),
+      })
+        .catch((error: Error) => {
+          // Recording the outcome failed (the database went away mid-send): the row stays
+          // "sending" until the claim timeout puts it back.
+          log(`worker: bulk email ${claimed.message.id}: ${describeDatabaseError(error)}`)
+        })
+        .finally(() => {
+          sending--
+          if (stopped && sending === 0) drained?.()
+          sendReady()
+          if (moreDue) claimMore()
+        })
+    }
+  }
+
+  return {
+    /** New bulk mail may be due (a fan-out wrote some, a retry's time came, a case resumed). */
+    wake: claimMore,
+    /** Finishes the messages being sent, and gives back those claimed ahead. */
+    async stop() {
+      stopped = true
+      await claiming
+      const unsent = ready.splice(0)
+      await Promise.all(unsent.map(({ message }) => releaseOutboxMessage(db, message.id))).catch(
+        (error: Error) => log(`worker: could not give back bulk email: ${error.message}`),
+      )
+      if (sending > 0) await new Promise<void>((resolve) => (drained = resolve))
+    },
+  }
+}
