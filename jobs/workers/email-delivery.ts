@@ -150,7 +150,7 @@ export type SendOptions = {
  * written: a paused case, a suppression, an unsubscribe. Used by the queue's worker (one job
  * per message) and by bulk delivery (claimed in batches straight from PostgreSQL).
  */
-export function createEmailSender(deps: Omit<EmailDeliveryDeps, 'claimTimeoutMs'>) {
+export function createEmailSender(deps: EmailDeliveryDeps) {
   const { db, transport } = deps
   // An update is rendered once per locale for all its followers; only the unsubscribe link varies.
   const renderCache = createRenderCache()
@@ -224,8 +224,9 @@ export function createEmailSender(deps: Omit<EmailDeliveryDeps, 'claimTimeoutMs'
       return { failed: 'render failed' }
     }
 
+    let info: { messageId?: string }
     try {
-      const info = await transport.sendMail(
+      info = await transport.sendMail(
         toMailMessage({
           id: message.id,
           from: deps.mailFrom,
@@ -239,17 +240,6 @@ export function createEmailSender(deps: Omit<EmailDeliveryDeps, 'claimTimeoutMs'
           attachments: loaded.attachments,
         }),
       )
-      if (carriesLetters(message.template)) {
-        // Letters follow their email in the same transaction.
-        await db.transaction(async (tx) => {
-          await markOutboxSent(tx, outboxId, info.messageId)
-          await recordLetterDelivery(tx, message, 'sent')
-        })
-      } else if (ONE_TIME_LINK_TEMPLATES.has(message.template)) {
-        // A delivered one-time link has no business staying readable in the database.
-        await markOutboxSent(db, outboxId, info.messageId, { clearPayload: true })
-      } else await markSent(outboxId, info.messageId)
-      return { sent: true }
     } catch (caught) {
       const error = caught as SmtpError
       const reason = `${describeSmtpError(error)}: ${error.response ?? error.message}`.slice(
@@ -273,6 +263,33 @@ export function createEmailSender(deps: Omit<EmailDeliveryDeps, 'claimTimeoutMs'
       await retryOrGiveUp(message, reason, options)
       return { retry: describeSmtpError(error) }
     }
+
+    // SMTP has it. Recording that may meet the database restarting: try again for a while
+    // rather than leave the row to be sent a second time once its claim runs out.
+    const recordingSince = Date.now()
+    for (let wait = 250; ; wait = Math.min(wait * 2, 2000)) {
+      try {
+        await recordSent(message, info.messageId)
+        return { sent: true }
+      } catch (error) {
+        const canWait = Date.now() - recordingSince + wait < deps.claimTimeoutMs / 2
+        if (!isDatabaseUnavailable(error) || !canWait) throw error
+        await new Promise((resolve) => setTimeout(resolve, wait))
+      }
+    }
+  }
+
+  async function recordSent(message: OutboxMessage, smtpMessageId: string | undefined) {
+    if (carriesLetters(message.template)) {
+      // Letters follow their email in the same transaction.
+      await db.transaction(async (tx) => {
+        await markOutboxSent(tx, message.id, smtpMessageId)
+        await recordLetterDelivery(tx, message, 'sent')
+      })
+    } else if (ONE_TIME_LINK_TEMPLATES.has(message.template)) {
+      // A delivered one-time link has no business staying readable in the database.
+      await markOutboxSent(db, message.id, smtpMessageId, { clearPayload: true })
+    } else await markSent(message.id, smtpMessageId)
   }
 }
 

@@ -412,6 +412,51 @@ describe('losing the database while an email is being prepared', () => {
   })
 })
 
+describe('losing the database just after SMTP accepted an email', () => {
+  test('the email is recorded as sent once the database answers, and not sent a second time', async () => {
+    await startWorker({ EMAIL_BACKOFF_MS: '300' })
+    const address = `recorded-late-${Date.now()}@example.org`
+    // SMTP answers slowly, so the test can lock the row before the worker records the send.
+    smtp.delayData(1500)
+    const holder = await t.db.$client.reserve()
+    try {
+      const id = await writeConfirmation(address)
+      await waitFor(async () => (await outboxRows([id]))[0]?.status === 'sending', {
+        what: 'the email to be claimed',
+      })
+      await holder`begin`
+      await holder`select id from email_outbox where id = ${id} for update`
+      // The worker's "sent" update now waits on the row; cutting its connection is what a
+      // PostgreSQL restart does to it.
+      const waiting = await waitFor(
+        async () => {
+          const rows = await t.db.execute<{ pid: number }>(sql`
+            select pid from pg_stat_activity
+            where datname = current_database() and application_name = 'vigil-worker'
+              and wait_event_type = 'Lock' and query ilike '%email_outbox%'`)
+          return rows[0]
+        },
+        { what: "the worker's record of the send to wait on the row" },
+      )
+      expect(to(address)).toHaveLength(1)
+      await t.db.execute(sql`select pg_terminate_backend(${waiting.pid})`)
+      await sleep(1000)
+      await holder`commit`
+
+      await waitFor(async () => (await outboxRows([id]))[0]?.status === 'sent', {
+        what: 'the email to be recorded as sent',
+      })
+      await sleep(2000)
+      expect(to(address)).toHaveLength(1)
+      expect((await outboxRows([id]))[0]).toMatchObject({ status: 'sent', attempts: 1 })
+    } finally {
+      smtp.delayData(0)
+      await holder`rollback`.catch(() => {})
+      holder.release()
+    }
+  })
+})
+
 /** The outbox row carrying a letter, once the worker has scheduled it. */
 async function emailOfLetter(letterId: string) {
   const [row] = await t.db
