@@ -364,17 +364,7 @@ describe('losing the database while an email is being prepared', () => {
         .returning()
       await t.db.execute(sql`select pg_notify('vigil_outbox', '')`)
 
-      const waiting = await waitFor(
-        async () => {
-          const rows = await t.db.execute<{ pid: number }>(sql`
-            select pid from pg_stat_activity
-            where datname = current_database() and application_name = 'vigil-worker'
-              and wait_event_type = 'Lock' and query ilike '%letter_templates%'`)
-          return rows[0]
-        },
-        { what: "the worker's read of the letter template to wait on the lock" },
-      )
-      await t.db.execute(sql`select pg_terminate_backend(${waiting.pid})`)
+      await cutWorkerQueryWaitingOn('letter_templates')
 
       const interrupted = await waitFor(
         async () => {
@@ -428,18 +418,8 @@ describe('losing the database just after SMTP accepted an email', () => {
       await holder`select id from email_outbox where id = ${id} for update`
       // The worker's "sent" update now waits on the row; cutting its connection is what a
       // PostgreSQL restart does to it.
-      const waiting = await waitFor(
-        async () => {
-          const rows = await t.db.execute<{ pid: number }>(sql`
-            select pid from pg_stat_activity
-            where datname = current_database() and application_name = 'vigil-worker'
-              and wait_event_type = 'Lock' and query ilike '%email_outbox%'`)
-          return rows[0]
-        },
-        { what: "the worker's record of the send to wait on the row" },
-      )
+      await cutWorkerQueryWaitingOn('email_outbox')
       expect(to(address)).toHaveLength(1)
-      await t.db.execute(sql`select pg_terminate_backend(${waiting.pid})`)
       await sleep(1000)
       await holder`commit`
 
@@ -456,6 +436,24 @@ describe('losing the database just after SMTP accepted an email', () => {
     }
   })
 })
+
+/**
+ * Waits until one of the worker's queries on this table waits on a lock the test holds, then
+ * cuts that connection, as a PostgreSQL restart would.
+ */
+async function cutWorkerQueryWaitingOn(table: string) {
+  const waiting = await waitFor(
+    async () => {
+      const rows = await t.db.execute<{ pid: number }>(sql`
+        select pid from pg_stat_activity
+        where datname = current_database() and application_name = 'vigil-worker'
+          and wait_event_type = 'Lock' and query ilike ${`%${table}%`}`)
+      return rows[0]
+    },
+    { what: `a worker query on ${table} to wait on the test's lock` },
+  )
+  await t.db.execute(sql`select pg_terminate_backend(${waiting.pid})`)
+}
 
 /** The outbox row carrying a letter, once the worker has scheduled it. */
 async function emailOfLetter(letterId: string) {
