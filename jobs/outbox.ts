@@ -202,6 +202,13 @@ const CONTEXT_PREFIX = 'context:'
 const prefixed = (context: Record<string, SQL>) =>
   Object.fromEntries(Object.entries(context).map(([key, value]) => [CONTEXT_PREFIX + key, value]))
 
+/** What claiming a row for sending writes, whichever way it is claimed. */
+const CLAIMED = {
+  status: 'sending' as const,
+  claimedAt: sql`now()`,
+  attempts: sql`${emailOutbox.attempts} + 1`,
+}
+
 /** A claimed row as returned: the message's columns, and the context read with it. */
 function splitClaimedRow(row: Record<string, unknown>) {
   const message: Record<string, unknown> = {}
@@ -244,7 +251,7 @@ export function createOutboxClaimer<Context extends Record<string, SQL> = Record
   type Claimed = ClaimResult<ContextOf<Context>>
   const claim = db
     .update(emailOutbox)
-    .set({ status: 'sending', claimedAt: sql`now()`, attempts: sql`${emailOutbox.attempts} + 1` })
+    .set(CLAIMED)
     .where(
       and(
         sql`${emailOutbox.id} = any(${sql.placeholder('ids')}::uuid[])`,
@@ -304,11 +311,7 @@ export function createBulkClaimer<Context extends Record<string, SQL>>(
       await tx.execute(sql`set local enable_sort = off`)
       const rows = await tx
         .update(emailOutbox)
-        .set({
-          status: 'sending',
-          claimedAt: sql`now()`,
-          attempts: sql`${emailOutbox.attempts} + 1`,
-        })
+        .set(CLAIMED)
         .where(
           sql`${emailOutbox.id} in (
             select o.id from email_outbox o

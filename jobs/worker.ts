@@ -176,8 +176,8 @@ export async function startWorkers(config: WorkerConfig, log: Log = console.log)
  * The worker's pump, woken by NOTIFY from the transactions that write work, and by a poll as a
  * fallback. Each pass: releases rows whose worker died mid-send, schedules letters within their
  * throttles, makes due digests, writes the next batches of update fan-outs, wakes bulk delivery
- * for them, and moves pending transactional
- * outbox rows to BullMQ. Each step fails alone: a broken step never stops the others.
+ * for them, and moves pending transactional outbox rows to BullMQ. Each step fails alone: a
+ * broken step never stops the others.
  */
 function startPump({
   db,

@@ -38,17 +38,23 @@ const confirmation = (key: string) => ({
   },
 })
 
+/** A worker on this file's database and SMTP server, and on a Redis the test can stop. */
+function startWorkerOn(redis: { url: string }, env: Record<string, string> = {}) {
+  return startWorkerProcess({
+    DATABASE_URL: t.url,
+    REDIS_URL: redis.url,
+    REDIS_PREFIX: uniqueRedisPrefix(),
+    SMTP_URL: smtp.url,
+    ...env,
+  })
+}
+
 describe('a Redis outage', () => {
   test('writing still succeeds, and the message is delivered once Redis is back', async () => {
     let redis = await startRedisServer()
     let worker: RunningProcess | undefined
     try {
-      worker = await startWorkerProcess({
-        DATABASE_URL: t.url,
-        REDIS_URL: redis.url,
-        REDIS_PREFIX: uniqueRedisPrefix(),
-        SMTP_URL: smtp.url,
-      })
+      worker = await startWorkerOn(redis)
       await redis.stop()
 
       // The web app's write path does not touch Redis: this succeeds while Redis is down.
@@ -85,12 +91,7 @@ describe('a Redis outage', () => {
     let redis = await startRedisServer()
     let worker: RunningProcess | undefined
     try {
-      worker = await startWorkerProcess({
-        DATABASE_URL: t.url,
-        REDIS_URL: redis.url,
-        REDIS_PREFIX: uniqueRedisPrefix(),
-        SMTP_URL: smtp.url,
-      })
+      worker = await startWorkerOn(redis)
       await redis.stop()
 
       const action = await createAction(t.db)
@@ -141,13 +142,7 @@ describe('a Redis outage', () => {
     let worker: RunningProcess | undefined
     try {
       // No worker yet: the dispatcher is the only thing that could enqueue.
-      worker = await startWorkerProcess({
-        DATABASE_URL: t.url,
-        REDIS_URL: redis.url,
-        REDIS_PREFIX: prefix,
-        SMTP_URL: smtp.url,
-        EMAIL_CONCURRENCY: '1',
-      })
+      worker = await startWorkerOn(redis, { REDIS_PREFIX: prefix, EMAIL_CONCURRENCY: '1' })
       smtp.rejectData(() => ({ code: 421, message: 'Busy, try later' }))
       const id = await t.db.transaction((tx) => writeOutboxMessage(tx, confirmation('lost-job')))
       await waitFor(
