@@ -6,7 +6,12 @@ export type Database = PostgresJsDatabase<typeof schema> & { $client: postgres.S
 /** A database handle or an open transaction: services accept either, so callers compose them. */
 export type DbOrTx = Database | Parameters<Parameters<Database['transaction']>[0]>[0]
 
-export type DbOptions = { max?: number; applicationName?: string }
+export type DbOptions = {
+  max?: number
+  applicationName?: string
+  /** Settings of every connection of this pool (e.g. a planner setting one statement needs). */
+  settings?: Record<string, string>
+}
 
 /**
  * Seconds before a connection tries again after failing to connect: 50 ms doubling to at most
@@ -18,11 +23,14 @@ export function reconnectDelaySeconds(retries: number) {
   return (0.5 + Math.random() / 2) * Math.min(0.05 * 2 ** retries, 1)
 }
 
-export function createDb(url: string, { max = 10, applicationName = 'vigil' }: DbOptions = {}) {
+export function createDb(
+  url: string,
+  { max = 10, applicationName = 'vigil', settings = {} }: DbOptions = {},
+) {
   const client = postgres(url, {
     max,
     onnotice: () => {},
-    connection: { application_name: applicationName },
+    connection: { ...settings, application_name: applicationName },
     backoff: reconnectDelaySeconds,
     // A connection attempt that gets no answer at all (a lost SYN) fails after this long.
     connect_timeout: 10,

@@ -19,6 +19,8 @@ import {
 
 export type BulkDeliveryOptions = {
   db: Database
+  /** A connection of its own for the claim, with BULK_CLAIM_SETTINGS (see createBulkClaimer). */
+  claimDb: Database
   send: (claimed: ClaimedEmail, options: SendOptions) => Promise<SendOutcome>
   /** Messages sent at once; as many again are claimed ahead, so the pool never waits. */
   concurrency: number
@@ -30,13 +32,14 @@ export type BulkDeliveryOptions = {
 
 export function startBulkDelivery({
   db,
+  claimDb,
   send,
   concurrency,
   attempts,
   backoffMs,
   log,
 }: BulkDeliveryOptions) {
-  const claimBulk = createBulkClaimer(db, { context: sendContext })
+  const claimBulk = createBulkClaimer(claimDb, { context: sendContext })
   const ready: ClaimedEmail[] = []
   let sending = 0
   let claiming: Promise<void> | undefined

@@ -11,6 +11,7 @@ import { fanOutPublishedUpdates } from './fanout.ts'
 import { startMaintenance } from './maintenance.ts'
 import { createDueDigests, scheduleIndividualLetters } from './letters.ts'
 import {
+  BULK_CLAIM_SETTINGS,
   databaseTimeAgo,
   dispatchOutbox,
   markOutboxUnqueued,
@@ -61,6 +62,11 @@ export async function startWorkers(config: WorkerConfig, log: Log = console.log)
     max: config.EMAIL_CONCURRENCY + 4,
     applicationName: 'vigil-worker',
   })
+  const bulkClaimDb = createDb(config.DATABASE_URL, {
+    max: 1,
+    applicationName: 'vigil-worker-bulk-claim',
+    settings: BULK_CLAIM_SETTINGS,
+  })
   const workerRedis = createRedis(config.REDIS_URL, 'worker')
   const queueRedis = createRedis(config.REDIS_URL, 'producer')
 
@@ -93,6 +99,7 @@ export async function startWorkers(config: WorkerConfig, log: Log = console.log)
   const sendClaimed = createEmailSender(deliveryDeps)
   const bulk = startBulkDelivery({
     db,
+    claimDb: bulkClaimDb,
     send: sendClaimed,
     concurrency: config.EMAIL_CONCURRENCY,
     attempts: config.EMAIL_ATTEMPTS,
@@ -163,6 +170,7 @@ export async function startWorkers(config: WorkerConfig, log: Log = console.log)
         await emailQueue.close()
         transport.close()
         await closeDb(db)
+        await closeDb(bulkClaimDb)
         workerRedis.disconnect()
         queueRedis.disconnect()
         maintenanceRedis.disconnect()
