@@ -37,11 +37,14 @@ function percentile(sorted: number[], p: number) {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!
 }
 
-/** GET one URL for a while. */
+/** GET one URL for a while; with this process's CPU per request (one core bounds it). */
 async function getLoad(job: Extract<LoadJob, { kind: 'get' }>) {
-  return summarise(
+  const before = process.cpuUsage()
+  const summary = summarise(
     await autocannon({ url: job.url, connections: job.connections, duration: job.seconds }),
   )
+  const cpu = process.cpuUsage(before)
+  return { ...summary, clientCpuMs: (cpu.user + cpu.system) / 1000 / summary.requests }
 }
 
 /**

@@ -16,6 +16,8 @@ export type HttpSummary = {
   statuses: Record<string, number>
   errors: number
   timeouts: number
+  /** The load process's own CPU per request, where measured: when near one core, it is the bound. */
+  clientCpuMs?: number
 }
 
 export type LoadJob =
