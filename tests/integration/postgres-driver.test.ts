@@ -101,3 +101,33 @@ test('after PostgreSQL has refused connections for a while, the pool answers wit
     await relay.stop().catch(() => {})
   }
 }, 120_000)
+
+// Bulk delivery's claim runs on a pool whose connections start with sorting ruled out
+// (jobs/outbox.ts, createBulkClaimer): the setting must survive PostgreSQL closing a connection.
+test("a pool's settings hold on its connections, a reconnected one too, and on no other pool", async () => {
+  const claimDb = createDb(t.url, { max: 1, settings: { enable_sort: 'off' } })
+  const otherDb = createDb(t.url, { max: 1 })
+  const admin = postgres(ADMIN_DATABASE_URL, { max: 1, onnotice: () => {} })
+  const sortSetting = async (db: typeof claimDb) =>
+    (
+      await db.$client<{ enable_sort: string; pid: number }[]>`
+      select current_setting('enable_sort') as enable_sort, pg_backend_pid() as pid`
+    )[0]!
+  try {
+    const first = await sortSetting(claimDb)
+    expect(first.enable_sort).toBe('off')
+    expect((await sortSetting(otherDb)).enable_sort).toBe('on')
+
+    await admin`select pg_terminate_backend(${first.pid})`
+    let again: Awaited<ReturnType<typeof sortSetting>> | undefined
+    for (let tries = 0; !again && tries < 20; tries++) {
+      again = await sortSetting(claimDb).catch(() => undefined)
+    }
+    expect(again?.pid).not.toBe(first.pid)
+    expect(again?.enable_sort).toBe('off')
+  } finally {
+    await claimDb.$client.end({ timeout: 0 })
+    await otherDb.$client.end({ timeout: 0 })
+    await admin.end({ timeout: 1 })
+  }
+})
