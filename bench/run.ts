@@ -23,8 +23,8 @@ import {
   type BenchAction,
 } from './lib/data.ts'
 import { runLoad, type HttpSummary, type SqlSummary } from './lib/load-client.ts'
-import { measureCpu, postmasterPidOf } from './lib/cpu.ts'
-import { sampleMemory } from './lib/memory.ts'
+import { measureCpu } from './lib/cpu.ts'
+import { parentPid, sampleMemory } from './lib/memory.ts'
 import {
   cpuCount,
   ensureBuild,
@@ -150,7 +150,8 @@ let config: PlatformConfig
 async function measurePostgresCpu() {
   try {
     const [row] = await sql!<{ pid: number }[]>`select pg_backend_pid() as pid`
-    return measureCpu(postmasterPidOf(row!.pid))
+    // A backend's parent is the postmaster, whose tree is every backend and background process.
+    return measureCpu(parentPid(row!.pid))
   } catch {
     return undefined // a server elsewhere: its processes are not ours to read
   }
@@ -293,13 +294,15 @@ async function pageScenario() {
     { PATH: process.env.PATH },
     { label: 'bare-http' },
   )
-  await bare.waitForOutput('bare: listening', 30_000, webProcesses)
-  const { result: limit, cpuMs: limitCpuMs } = await measureGet(
-    `http://127.0.0.1:${port}/`,
-    bare.pid,
-  )
-  await bare.stop()
-  fs.rmSync(bodyFile, { force: true })
+  let measuredLimit: Awaited<ReturnType<typeof measureGet>>
+  try {
+    await bare.waitForOutput('bare: listening', 30_000, webProcesses)
+    measuredLimit = await measureGet(`http://127.0.0.1:${port}/`, bare.pid)
+  } finally {
+    await bare.stop()
+    fs.rmSync(bodyFile, { force: true })
+  }
+  const { result: limit, cpuMs: limitCpuMs } = measuredLimit
   log(
     `bare HTTP (${pageBody!.length} bytes): ${limit.perSecond.toFixed(0)} req/s, p99 ${limit.p99} ms`,
   )

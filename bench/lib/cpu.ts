@@ -34,12 +34,3 @@ export function measureCpu(rootPid: number) {
     },
   }
 }
-
-/**
- * The PostgreSQL server's process id (its postmaster): the parent of any backend. Its tree is
- * every backend and background process, so measureCpu of it says what the database spent.
- */
-export function postmasterPidOf(backendPid: number) {
-  const stat = fs.readFileSync(`/proc/${backendPid}/stat`, 'utf8')
-  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1])
-}

@@ -2,19 +2,24 @@
 // from /proc: VmRSS of every process under the root pid, a few times a second.
 import fs from 'node:fs'
 
-/** The pid and every descendant of it, from each process's parent pid in /proc/<pid>/stat. */
+/** A process's parent pid, from /proc/<pid>/stat; throws when the process is gone. */
+export function parentPid(pid: number | string) {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8')
+  // The command name is in parentheses and may hold spaces: the parent pid follows the last ")".
+  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1])
+}
+
+/** The pid and every descendant of it, from each process's parent pid. */
 export function processTree(rootPid: number) {
   const children = new Map<number, number[]>()
   for (const entry of fs.readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue
-    let stat: string
+    let ppid: number
     try {
-      stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8')
+      ppid = parentPid(entry)
     } catch {
       continue // the process ended while we looked
     }
-    // The command name is in parentheses and may hold spaces: the parent pid follows the last ")".
-    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1])
     const list = children.get(ppid) ?? []
     list.push(Number(entry))
     children.set(ppid, list)
