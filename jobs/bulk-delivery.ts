@@ -8,7 +8,7 @@
 // claimed rows "sending" until the claim timeout puts them back (releaseStaleClaims); the
 // messages it had sent but not yet marked may go twice, at most `concurrency` of them.
 import { describeDatabaseError } from '#app/utils/db-errors.server.ts'
-import type { Database } from '#db/client.ts'
+import { closeDb, type Database } from '#db/client.ts'
 import { createBulkClaimer, releaseOutboxMessage } from './outbox.ts'
 import {
   sendContext,
@@ -19,8 +19,13 @@ import {
 
 export type BulkDeliveryOptions = {
   db: Database
-  /** A connection of its own for the claim, with BULK_CLAIM_SETTINGS (see createBulkClaimer). */
-  claimDb: Database
+  /**
+   * Opens the claim's pool of its own, with BULK_CLAIM_SETTINGS (see createBulkClaimer); opened
+   * anew when a claim goes unanswered.
+   */
+  openClaimDb: () => Database
+  /** How long a claim may go unanswered before its pool is replaced (it takes milliseconds). */
+  claimDeadlineMs?: number
   send: (claimed: ClaimedEmail, options: SendOptions) => Promise<SendOutcome>
   /** Messages sent at once; as many again are claimed ahead, so the pool never waits. */
   concurrency: number
@@ -30,16 +35,32 @@ export type BulkDeliveryOptions = {
   log: (message: string) => void
 }
 
+/** A claim that got no answer in time, from PostgreSQL or from the driver. */
+class ClaimUnansweredError extends Error {}
+
 export function startBulkDelivery({
   db,
-  claimDb,
+  openClaimDb,
+  claimDeadlineMs = 30_000,
   send,
   concurrency,
   attempts,
   backoffMs,
   log,
 }: BulkDeliveryOptions) {
-  const claimBulk = createBulkClaimer(claimDb, { context: sendContext })
+  let claimDb = openClaimDb()
+  let claimBulk = createBulkClaimer(claimDb, { context: sendContext })
+  // A query can go unanswered for good: postgres.js 3.4.9 leaves one pending when it is written
+  // as PostgreSQL ends the connection (a reset socket), and the pool's later queries wait behind
+  // it. Bulk mail would then stop until a restart; instead the pool is ended (failing the
+  // query) and a new one opened. Rows that claim took stay "sending" until the claim timeout
+  // puts them back, so nothing is sent twice for it.
+  function replaceClaimPool() {
+    const unanswered = claimDb
+    claimDb = openClaimDb()
+    claimBulk = createBulkClaimer(claimDb, { context: sendContext })
+    unanswered.$client.end({ timeout: 0 }).catch(() => {})
+  }
   const ready: ClaimedEmail[] = []
   let sending = 0
   let claiming: Promise<void> | undefined
@@ -54,7 +75,13 @@ export function startBulkDelivery({
     const room = 2 * concurrency - sending - ready.length
     // Claims of at least `concurrency` at a time: one statement for many messages.
     if (room < concurrency) return
-    claiming = claimBulk(room)
+    let deadline: NodeJS.Timeout | undefined
+    claiming = Promise.race([
+      claimBulk(room),
+      new Promise<never>((_, reject) => {
+        deadline = setTimeout(() => reject(new ClaimUnansweredError()), claimDeadlineMs)
+      }),
+    ])
       .then((claimed) => {
         if (failing) log('worker: bulk delivery recovered')
         failing = false
@@ -62,12 +89,18 @@ export function startBulkDelivery({
         ready.push(...claimed)
       })
       .catch((error: Error) => {
-        // PostgreSQL away: the messages wait there; the next wake-up or poll tries again.
-        if (!failing) log(`worker: bulk delivery paused: ${describeDatabaseError(error)}`)
+        if (error instanceof ClaimUnansweredError) {
+          log(`worker: a bulk claim went unanswered for ${claimDeadlineMs} ms; new connection`)
+          replaceClaimPool()
+        } else if (!failing) {
+          // PostgreSQL away: the messages wait there; the next wake-up or poll tries again.
+          log(`worker: bulk delivery paused: ${describeDatabaseError(error)}`)
+        }
         failing = true
         moreDue = false
       })
       .finally(() => {
+        clearTimeout(deadline)
         claiming = undefined
         sendReady()
         if (moreDue) claimMore()
@@ -109,6 +142,7 @@ export function startBulkDelivery({
         (error: Error) => log(`worker: could not give back bulk email: ${error.message}`),
       )
       if (sending > 0) await new Promise<void>((resolve) => (drained = resolve))
+      await closeDb(claimDb)
     },
   }
 }

@@ -62,11 +62,6 @@ export async function startWorkers(config: WorkerConfig, log: Log = console.log)
     max: config.EMAIL_CONCURRENCY + 4,
     applicationName: 'vigil-worker',
   })
-  const bulkClaimDb = createDb(config.DATABASE_URL, {
-    max: 1,
-    applicationName: 'vigil-worker-bulk-claim',
-    settings: BULK_CLAIM_SETTINGS,
-  })
   const workerRedis = createRedis(config.REDIS_URL, 'worker')
   const queueRedis = createRedis(config.REDIS_URL, 'producer')
 
@@ -99,7 +94,12 @@ export async function startWorkers(config: WorkerConfig, log: Log = console.log)
   const sendClaimed = createEmailSender(deliveryDeps)
   const bulk = startBulkDelivery({
     db,
-    claimDb: bulkClaimDb,
+    openClaimDb: () =>
+      createDb(config.DATABASE_URL, {
+        max: 1,
+        applicationName: 'vigil-worker-bulk-claim',
+        settings: BULK_CLAIM_SETTINGS,
+      }),
     send: sendClaimed,
     concurrency: config.EMAIL_CONCURRENCY,
     attempts: config.EMAIL_ATTEMPTS,
@@ -170,7 +170,6 @@ export async function startWorkers(config: WorkerConfig, log: Log = console.log)
         await emailQueue.close()
         transport.close()
         await closeDb(db)
-        await closeDb(bulkClaimDb)
         workerRedis.disconnect()
         queueRedis.disconnect()
         maintenanceRedis.disconnect()
