@@ -2,16 +2,14 @@
 // shared machine throughput depends on what else runs; CPU milliseconds per request do not, so
 // they say what each path costs, and so what bounds it.
 import { execFileSync } from 'node:child_process'
-import fs from 'node:fs'
-import { processTree } from './memory.ts'
+import { processTree, statFields } from './memory.ts'
 
 const TICKS_PER_SECOND = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' })) || 100
 
 /** User + system CPU seconds of one process so far; 0 when it is gone. */
 function cpuSecondsOf(pid: number) {
   try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8')
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    const fields = statFields(pid)
     // utime and stime are fields 14 and 15 of the whole line, 12 and 13 after the command name.
     return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND
   } catch {

@@ -2,11 +2,19 @@
 // from /proc: VmRSS of every process under the root pid, a few times a second.
 import fs from 'node:fs'
 
-/** A process's parent pid, from /proc/<pid>/stat; throws when the process is gone. */
-export function parentPid(pid: number | string) {
+/**
+ * The fields of /proc/<pid>/stat after the command name (field 3 of the whole line comes first);
+ * throws when the process is gone. The name is in parentheses and may hold spaces: the fields
+ * follow the last ")".
+ */
+export function statFields(pid: number | string) {
   const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8')
-  // The command name is in parentheses and may hold spaces: the parent pid follows the last ")".
-  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1])
+  return stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+}
+
+/** A process's parent pid (field 4 of the whole line); throws when the process is gone. */
+export function parentPid(pid: number | string) {
+  return Number(statFields(pid)[1])
 }
 
 /** The pid and every descendant of it, from each process's parent pid. */
