@@ -10,6 +10,10 @@ import { renderToPipeableStream } from 'react-dom/server'
 import { initEnv } from './utils/env.server.ts'
 import { NonceProvider } from './utils/nonce.tsx'
 
+// For the web server's fast path for the action page's form (server.ts): from the build, so it
+// shares every module (the signature writer among them) with the route that renders its outcomes.
+export { submitSupporterForm } from './models/supporter-form.server.ts'
+
 // Fail at boot, with one line per bad value, rather than on the first request that needs it.
 initEnv()
 

@@ -1,4 +1,5 @@
 import '@remix-run/node'
+import type { SupporterFormOutcome } from '#app/models/supporter-form.server.ts'
 
 declare module '@remix-run/node' {
   interface AppLoadContext {
@@ -6,6 +7,11 @@ declare module '@remix-run/node' {
     cspNonce: string
     /** The client's IP address; only ever stored as a keyed hash. */
     clientIp: string
+    /**
+     * What came of the action page's form, submitted already by the web server's fast path
+     * (supporter-form-fast-path.server.ts): the route shows it without submitting again.
+     */
+    submittedSupporterForm?: Promise<SupporterFormOutcome>
   }
 }
 

@@ -14,7 +14,6 @@ import {
   useParams,
   useRouteError,
 } from '@remix-run/react'
-import { z } from 'zod'
 import { CheckboxField, ErrorSummary, Field } from '#app/components/forms.tsx'
 import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
 import { ShareLinks } from '#app/components/share-links.tsx'
@@ -23,29 +22,14 @@ import {
   getActionPage,
   type ActionPageData,
 } from '#app/models/action-page.server.ts'
-import { followAction } from '#app/models/follow.server.ts'
-import { SigningUnavailableError, signAction } from '#app/models/signature.server.ts'
-import {
-  FollowSchema,
-  HONEYPOT_FIELD,
-  parseForm,
-  SignSchema,
-  type FieldErrors,
-} from '#app/schemas/supporter-forms.ts'
+import { submitSupporterForm, type SupporterFormResult } from '#app/models/supporter-form.server.ts'
+import { HONEYPOT_FIELD, SlugSchema } from '#app/schemas/supporter-forms.ts'
 import { countryName, countryOptions } from '#app/utils/countries.ts'
-import { hashIp } from '#app/utils/crypto.server.ts'
-import { describeDatabaseError } from '#app/utils/db-errors.server.ts'
-import { createTranslator, formatDate, negotiateLocale } from '#app/utils/i18n.ts'
+import { createTranslator, formatDate } from '#app/utils/i18n.ts'
 import { useTranslation } from '#app/utils/i18n-react.tsx'
 import { fillLetter } from '#app/utils/letter-template.ts'
 import { serviceUnavailable, tooManyRequests } from '#app/utils/responses.server.ts'
 import { headersWithRefusals } from '#app/utils/route-headers.ts'
-import { RateLimitedError } from '#app/utils/rate-limit.server.ts'
-
-export const SlugSchema = z
-  .string()
-  .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/)
-  .max(120)
 
 export const headers = headersWithRefusals()
 
@@ -86,69 +70,32 @@ export const meta: MetaFunction<typeof loader> = ({ data: loaderData }) => {
   ]
 }
 
-type ActionResult = {
-  intent: 'sign' | 'follow'
-  errors: FieldErrors
-  values: Record<string, string>
-}
-
-/** What was typed, to fill the form again. */
-function formValues(formData: FormData) {
-  return Object.fromEntries(
-    [...formData].filter(([, value]) => typeof value === 'string'),
-  ) as Record<string, string>
-}
+type ActionResult = SupporterFormResult
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
-  const slug = SlugSchema.safeParse(params.slug)
-  if (!slug.success) throw new Response('Not found', { status: 404 })
-  const formData = await request.formData()
-  const intent = formData.get('intent') === 'follow' ? 'follow' : 'sign'
-  // The form posts to #sign (so a page without JavaScript reopens at the form); the fragment
-  // here replaces it, or the browser would carry it over to the next page.
-  const checkEmail = `/actions/${slug.data}/check-email${intent === 'follow' ? '?follow=1' : ''}#main`
-  // A bot filled the field people never see: answer as if it worked, store nothing.
-  if (formData.get(HONEYPOT_FIELD)) return redirect(checkEmail, 303)
-  const locale = negotiateLocale(request.headers.get('accept-language'))
-  const ipHash = hashIp(context.clientIp)
-
-  try {
-    if (intent === 'follow') {
-      const parsed = parseForm(FollowSchema, formData)
-      if (!parsed.ok)
-        return data<ActionResult>({ intent, errors: parsed.errors, values: parsed.values }, 400)
-      const result = await followAction({
-        slug: slug.data,
-        email: parsed.data.email,
-        ipHash,
-        locale,
-      })
-      if (result.status === 'not-open') throw new Response('Not found', { status: 404 })
-      return redirect(checkEmail, 303)
-    }
-    const parsed = parseForm(SignSchema, formData)
-    if (!parsed.ok)
-      return data<ActionResult>({ intent, errors: parsed.errors, values: parsed.values }, 400)
-    const result = await signAction({ slug: slug.data, input: parsed.data, ipHash, locale })
-    if (result.status === 'not-open') {
+  // The web server's fast path may have submitted this form already, handing over what came of
+  // it for this page to show (see supporter-form-fast-path.server.ts): it is never sent twice.
+  const outcome = await (context.submittedSupporterForm ??
+    submitSupporterForm({
+      slug: params.slug,
+      form: await request.formData(),
+      acceptLanguage: request.headers.get('accept-language'),
+      clientIp: context.clientIp,
+    }))
+  switch (outcome.kind) {
+    case 'redirect':
+      return redirect(outcome.location, 303)
+    case 'form':
       return data<ActionResult>(
-        { intent, errors: { form: ['form.error.notOpen'] }, values: formValues(formData) },
-        409,
+        outcome.result,
+        outcome.status === 503
+          ? { status: 503, headers: { 'Retry-After': '5' } }
+          : { status: outcome.status },
       )
-    }
-    return redirect(checkEmail, 303)
-  } catch (error) {
-    if (error instanceof RateLimitedError) throw tooManyRequests(error.retryAfterSeconds)
-    // The database is restarting or stuck: the form comes back as it was sent, to send again.
-    if (error instanceof SigningUnavailableError) {
-      const why = error.cause ? describeDatabaseError(error.cause) : 'the deadline passed'
-      console.error(`sign: ${error.message}: ${why}`)
-      return data<ActionResult>(
-        { intent, errors: { form: ['form.error.unavailable'] }, values: formValues(formData) },
-        { status: 503, headers: { 'Retry-After': '5' } },
-      )
-    }
-    throw error
+    case 'not-found':
+      throw new Response('Not found', { status: 404 })
+    case 'rate-limited':
+      throw tooManyRequests(outcome.retryAfterSeconds)
   }
 }
 

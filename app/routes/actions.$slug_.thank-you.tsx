@@ -4,7 +4,7 @@ import { ShareLinks } from '#app/components/share-links.tsx'
 import { getActionSummary } from '#app/models/action-page.server.ts'
 import { createTranslator } from '#app/utils/i18n.ts'
 import { useTranslation } from '#app/utils/i18n-react.tsx'
-import { SlugSchema } from './actions.$slug.tsx'
+import { SlugSchema } from '#app/schemas/supporter-forms.ts'
 
 export const meta: MetaFunction = () => [{ title: createTranslator('en')('thanks.metaTitle') }]
 

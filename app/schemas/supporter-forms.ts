@@ -67,8 +67,20 @@ export const HONEYPOT_FIELD = 'website'
 
 export type FieldErrors = Record<string, string[]>
 
+/** An action's address in its page's path. */
+export const SlugSchema = z
+  .string()
+  .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/)
+  .max(120)
+
+/** A form's fields as the browser sent them: FormData, or URLSearchParams of an urlencoded body. */
+export type FormFields = {
+  get(name: string): FormDataEntryValue | null
+  entries(): IterableIterator<[string, FormDataEntryValue]>
+}
+
 /** Parses form data with a schema; on failure returns each field's error keys and what was typed. */
-export function parseForm<S extends z.ZodType>(schema: S, formData: FormData) {
+export function parseForm<S extends z.ZodType>(schema: S, formData: FormFields) {
   const values: Record<string, string> = {}
   for (const [key, value] of formData.entries()) {
     if (typeof value === 'string') values[key] = value

@@ -7,6 +7,7 @@
 // used its request's random nonce, and every later copy has that nonce replaced by the new
 // request's. The old nonce was drawn after the page's content was written, so nothing else in
 // the page can contain it.
+import { serialize as serializeCookie } from 'cookie'
 
 export type RenderedPage = {
   status: number
@@ -146,3 +147,20 @@ export const pageCacheKey = (locale: string, url: string) => `${locale} ${url}`
 
 /** The cookie a state-changing response sets, so its sender reads their own write at once. */
 export const FRESH_PAGES_COOKIE = 'vigil_fresh'
+
+/** FRESH_PAGES_COOKIE's Set-Cookie header: it outlives the cache's copies by a second. */
+export function freshPagesCookie({
+  cacheSeconds,
+  secure,
+}: {
+  cacheSeconds: number
+  secure: boolean
+}) {
+  return serializeCookie(FRESH_PAGES_COOKIE, '1', {
+    maxAge: cacheSeconds + 1,
+    path: '/',
+    httpOnly: true,
+    sameSite: 'lax',
+    secure,
+  })
+}

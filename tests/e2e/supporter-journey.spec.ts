@@ -3,6 +3,7 @@
 import type { Page, TestInfo } from '@playwright/test'
 import { axeViolations, expect, test } from './support/fixtures.ts'
 import { linkIn, mailTo, waitForMail, withDatabase } from './support/mail.ts'
+import { SUPPORTER_FORM_URL } from '#app/utils/supporter-form-fast-path.server.ts'
 
 const ACTION = '/actions/free-amara-kessely'
 
@@ -64,8 +65,14 @@ test.describe('signing an urgent action', () => {
     await page.goto(ACTION)
     const before = await signatureCount(page)
 
+    const posted = page.waitForRequest((request) => request.method() === 'POST')
     await signWithKeyboard(page, { first: 'Ana', last: 'Ruiz', email })
     await expect(page).toHaveURL(/\/actions\/free-amara-kessely\/check-email#main$/)
+    // The browser's post is one the server answers on its fast path, as a surge needs.
+    const request = await posted
+    const { pathname, search } = new URL(request.url())
+    expect(pathname + search).toMatch(SUPPORTER_FORM_URL)
+    expect(request.headers()['content-type']).toMatch(/^application\/x-www-form-urlencoded/)
     await expect(page.getByRole('heading', { name: 'Check your email' })).toBeVisible()
 
     const confirmation = await waitForMail(email)
