@@ -50,11 +50,12 @@ export function startBulkDelivery({
 }: BulkDeliveryOptions) {
   let claimDb = openClaimDb()
   let claimBulk = createBulkClaimer(claimDb, { context: sendContext })
-  // A query can go unanswered for good: postgres.js 3.4.9 leaves one pending when it is written
-  // as PostgreSQL ends the connection (a reset socket), and the pool's later queries wait behind
-  // it. Bulk mail would then stop until a restart; instead the pool is ended (failing the
-  // query) and a new one opened. Rows that claim took stay "sending" until the claim timeout
-  // puts them back, so nothing is sent twice for it.
+  // A query can go unanswered for good: a connection that neither answers nor fails (a host gone
+  // silent, or a driver bug such as the one patches/ now fixes, a query written as PostgreSQL
+  // ended its connection), and the pool's later queries wait behind it. Bulk mail would then stop
+  // until a restart; instead the pool is ended (failing the query) and a new one opened. Rows
+  // that claim took stay "sending" until the claim timeout puts them back, so nothing is sent
+  // twice for it.
   function replaceClaimPool() {
     const unanswered = claimDb
     claimDb = openClaimDb()

@@ -1,6 +1,6 @@
-// Bulk delivery claims on a pool of its own. A claim that never gets an answer (postgres.js can
-// leave a query pending for good when PostgreSQL ends its connection at the wrong moment) must
-// not stop bulk mail until the worker restarts: the pool is replaced and claiming goes on.
+// Bulk delivery claims on a pool of its own. A claim that never gets an answer (a connection that
+// neither answers nor fails) must not stop bulk mail until the worker restarts: the pool is
+// replaced and claiming goes on.
 import crypto from 'node:crypto'
 import net from 'node:net'
 import { createDb } from '#db/client.ts'

@@ -4,7 +4,7 @@
 // reproduces the crash deterministically, so the suite fails if the patch is ever lost.
 import net from 'node:net'
 import postgres from 'postgres'
-import { createDb } from '#db/client.ts'
+import { createDb, type Database } from '#db/client.ts'
 import { startRelay } from '#tests/support/relay.ts'
 import { afterAll, beforeAll, expect, inject, test } from 'vitest'
 import {
@@ -120,8 +120,8 @@ test("a pool's settings hold on its connections, a reconnected one too, and on n
 
     await admin`select pg_terminate_backend(${first.pid})`
     // Once the pool has seen its connection close (as in the first test), the next query opens
-    // a new one. (Querying at the very moment of the close can meet a reset socket instead: see
-    // the note on issue 6.)
+    // a new one. (A query at the very moment of the close can meet a reset socket instead, and
+    // fail: see the dying relay's tests below.)
     await new Promise((resolve) => setTimeout(resolve, 500))
     let again: Awaited<ReturnType<typeof sortSetting>> | undefined
     for (let tries = 0; !again && tries < 20; tries++) {
@@ -134,4 +134,86 @@ test("a pool's settings hold on its connections, a reconnected one too, and on n
     await otherDb.$client.end({ timeout: 0 })
     await admin.end({ timeout: 1 })
   }
+})
+
+/**
+ * A pool of one connection through a relay that, once armed, plays a server process ended just
+ * as the client writes its next query: the query's bytes are dropped and the client's connection
+ * is reset, after the server's "terminating connection" error when `sendFatal` (as
+ * pg_terminate_backend sends it).
+ */
+async function withDyingConnection(
+  run: (db: Database, arm: (options: { sendFatal: boolean }) => void) => Promise<void>,
+) {
+  let armed: { sendFatal: boolean } | undefined
+  const relay = await startRelay(new URL(t.url), {
+    interceptClientBytes(_bytes, client, upstream) {
+      if (!armed) return false
+      const { sendFatal } = armed
+      armed = undefined
+      upstream.destroy()
+      if (sendFatal) client.write(TERMINATING_ERROR, () => client.resetAndDestroy())
+      else client.resetAndDestroy()
+      return true
+    },
+  })
+  const db = createDb(relay.url, { max: 1 })
+  try {
+    expect(await db.$client`select 1 as one`).toEqual([{ one: 1 }])
+    await run(db, (options) => (armed = options))
+  } finally {
+    await db.$client.end({ timeout: 0 })
+    await relay.stop()
+  }
+}
+
+/** PostgreSQL's ErrorResponse for a terminated backend (FATAL 57P01). */
+const TERMINATING_ERROR = (() => {
+  const fields = Buffer.from(
+    'SFATAL\0VFATAL\0C57P01\0Mterminating connection due to administrator command\0\0',
+  )
+  const header = Buffer.alloc(5)
+  header.write('E', 0)
+  header.writeInt32BE(fields.length + 4, 1)
+  return Buffer.concat([header, fields])
+})()
+
+const settledWithin = (query: Promise<unknown>, ms: number) =>
+  Promise.race([
+    query.then(
+      () => 'answered',
+      (error: { code?: string }) => `failed: ${error.code}`,
+    ),
+    new Promise((resolve) => setTimeout(() => resolve(`still pending after ${ms} ms`), ms)),
+  ])
+
+// postgres.js 3.4.9 left a query pending for good when it was sent between its connection's
+// socket error and close: as when a caller retries at once a query that failed because
+// PostgreSQL ended the connection as it was written. On a one-connection pool (bulk delivery's
+// claim) that stopped the work behind it. Patched: it fails, and the pool goes on.
+test('a query sent as its connection dies settles, and the pool answers the next', async () => {
+  await withDyingConnection(async (db, arm) => {
+    arm({ sendFatal: false })
+    const retried = await db.$client`select 2`.catch((error: { code?: string }) =>
+      settledWithin(db.$client`select 2`, 3_000).then((outcome) => ({
+        first: error.code,
+        outcome,
+      })),
+    )
+    expect(retried).toEqual({
+      first: 'ECONNRESET',
+      outcome: expect.stringMatching(/^(answered|failed)/),
+    })
+    expect(await db.$client`select 3 as three`).toEqual([{ three: 3 }])
+  })
+})
+
+// ... and the server's "terminating connection" error, received for the query being sent,
+// stayed with the connection and failed the first query on the next one.
+test('the error that ended a connection is not given to the first query on the next', async () => {
+  await withDyingConnection(async (db, arm) => {
+    arm({ sendFatal: true })
+    await expect(db.$client`select 2`).rejects.toMatchObject({ code: 'CONNECTION_CLOSED' })
+    expect(await settledWithin(db.$client`select 3`, 3_000)).toBe('answered')
+  })
 })

@@ -1,7 +1,18 @@
 import net from 'node:net'
 
-/** A TCP relay to PostgreSQL that can stop listening (connections refused) and start again. */
-export async function startRelay(target: URL) {
+/**
+ * A TCP relay to PostgreSQL that can stop listening (connections refused) and start again.
+ * `interceptClientBytes` sees each chunk a client sends first; returning true keeps it from the
+ * server (to play a server that fails in some way).
+ */
+export async function startRelay(
+  target: URL,
+  {
+    interceptClientBytes,
+  }: {
+    interceptClientBytes?: (bytes: Buffer, client: net.Socket, upstream: net.Socket) => boolean
+  } = {},
+) {
   const sockets = new Set<net.Socket>()
   const server = net.createServer((client) => {
     const upstream = net.connect(Number(target.port || 5432), target.hostname)
@@ -14,7 +25,12 @@ export async function startRelay(target: URL) {
         upstream.destroy()
       })
     }
-    client.pipe(upstream).pipe(client)
+    if (interceptClientBytes) {
+      client.on('data', (bytes: Buffer) => {
+        if (!interceptClientBytes(bytes, client, upstream)) upstream.write(bytes)
+      })
+    } else client.pipe(upstream)
+    upstream.pipe(client)
   })
   const listen = (port = 0) =>
     new Promise<number>((resolve) =>
