@@ -129,7 +129,12 @@ async function serve() {
 
   // The form's code from the build, the very module the route runs (one signature writer).
   const { submitSupporterForm: submit } = build.entry.module as typeof build.entry.module & {
-    submitSupporterForm: typeof submitSupporterForm
+    submitSupporterForm?: typeof submitSupporterForm
+  }
+  if (typeof submit !== 'function') {
+    throw new Error(
+      'web: the build has no submitSupporterForm (built from older code?): run `npm run build`',
+    )
   }
   const takeSupporterForm = createSupporterFormFastPath({
     submit,
