@@ -686,6 +686,28 @@ describe('signatures arriving together (a surge)', () => {
     expect(await emailsTo(bad.email)).toHaveLength(0)
     for (const input of good) expect(await emailsTo(input.email)).toHaveLength(1)
   })
+
+  test('a lock held elsewhere fails a batch at the lock timeout, before the deadline, and signing goes on', async () => {
+    const action = await createAction(t.db)
+    let release!: () => void
+    let locked!: () => void
+    const isLocked = new Promise<void>((resolve) => (locked = resolve))
+    const holding = t.db.transaction(async (tx) => {
+      await tx.execute(sql`lock table supporters in exclusive mode`)
+      locked()
+      await new Promise<void>((resolve) => (release = resolve))
+    })
+    await isLocked
+    const input = signInput()
+    const refused = await sign(action, input).catch((error: unknown) => error)
+    release()
+    await holding
+    // PostgreSQL's lock timeout (5 s, set before the batch's first write), not the writer's
+    // deadline (6 s, which has no cause): the timeout covers that write.
+    expect(refused).toBeInstanceOf(signing.SigningUnavailableError)
+    expect((refused as Error).cause).toMatchObject({ code: '55P03' })
+    expect(await sign(action, input)).toEqual({ status: 'accepted' })
+  }, 20_000)
 })
 
 describe('following a case when signing', () => {
