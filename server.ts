@@ -39,25 +39,35 @@ const root = path.dirname(fileURLToPath(import.meta.url))
 const processes = Number(process.env.WEB_CONCURRENCY ?? 1)
 if (cluster.isPrimary && processes > 1) {
   for (let i = 0; i < processes; i++) cluster.fork()
+  // A process that dies before it ever listened failed at boot (a bad build, a bad setting):
+  // starting another would fail the same way, for ever. Stop instead, with its error above.
+  const listened = new Set<number>()
+  cluster.on('listening', (worker) => listened.add(worker.id))
   cluster.on('exit', (worker, code, signal) => {
-    if (!shuttingDown) {
+    if (shuttingDown) return
+    if (!listened.has(worker.id)) {
       console.error(
-        `web: process ${worker.process.pid} exited (${signal ?? code}); starting another`,
+        `web: process ${worker.process.pid} failed to start (${signal ?? code}); stopping`,
       )
-      cluster.fork()
+      stopAll(1)
+      return
     }
+    console.error(`web: process ${worker.process.pid} exited (${signal ?? code}); starting another`)
+    cluster.fork()
   })
   let shuttingDown = false
-  const stopAll = () => {
+  const stopAll = (exitCode = 0) => {
     shuttingDown = true
     for (const worker of Object.values(cluster.workers ?? {})) worker?.kill('SIGTERM')
-    setTimeout(() => process.exit(0), 10_000).unref()
-    cluster.on('exit', () => {
-      if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(0)
-    })
+    setTimeout(() => process.exit(exitCode), 10_000).unref()
+    const exitWhenAllGone = () => {
+      if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(exitCode)
+    }
+    cluster.on('exit', exitWhenAllGone)
+    exitWhenAllGone()
   }
-  process.on('SIGTERM', stopAll)
-  process.on('SIGINT', stopAll)
+  process.on('SIGTERM', () => stopAll())
+  process.on('SIGINT', () => stopAll())
 } else {
   await serve()
 }
@@ -140,7 +150,12 @@ async function serve() {
     submit,
     render: handle,
     appUrl: env.APP_URL,
-    clientIp: (req) => proxyaddr(req, app.get('trust proxy fn') as (address: string) => boolean),
+    // As Express's req.ip, with the general path's fallback (no address once the socket is gone).
+    clientIp: (req) =>
+      (proxyaddr(req, app.get('trust proxy fn') as (address: string) => boolean) as
+        string | undefined) ??
+      req.socket.remoteAddress ??
+      '',
     newNonce,
     answerHeaders: (nonce) => {
       const headers = securityHeaders({ nonce, strictTransport })

@@ -98,14 +98,23 @@ export function createSupporterFormFastPath(options: SupporterFormFastPathOption
       submitted,
     }: { body: string; nonce: string; clientIp: string; submitted: Promise<SupporterFormOutcome> },
   ) {
+    // As the Express adapter builds them: from Node's parsed headers (a repeated Host is one).
     const headers = new Headers()
-    for (let i = 0; i < req.rawHeaders.length; i += 2) {
-      headers.append(req.rawHeaders[i]!, req.rawHeaders[i + 1]!)
+    for (const [name, values] of Object.entries(req.headers)) {
+      if (values === undefined) continue
+      for (const value of Array.isArray(values) ? values : [values]) headers.append(name, value)
     }
+    // Aborted if the client goes before the answer is done, as the Express adapter does, so
+    // Remix stops rendering for nobody (and entry.server's handleError stays quiet about it).
+    const gone = new AbortController()
+    res.on('close', () => {
+      if (!res.writableFinished) gone.abort()
+    })
     const request = new Request(new URL(req.url!, options.appUrl), {
       method: 'POST',
       headers,
       body,
+      signal: gone.signal,
     })
     const response = await options.render(request, {
       cspNonce: nonce,
@@ -134,7 +143,11 @@ export function createSupporterFormFastPath(options: SupporterFormFastPathOption
         if (error instanceof ClientGoneError) return
         console.error(error)
         if (res.headersSent) res.destroy()
-        else res.writeHead(500, { 'Content-Type': 'text/plain' }).end('Something went wrong.')
+        else {
+          const headers = options.answerHeaders(options.newNonce())
+          headers.push(['Content-Type', 'text/plain; charset=utf-8'])
+          res.writeHead(500, headers.flat()).end('Something went wrong.')
+        }
       },
     )
     return true
