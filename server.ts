@@ -20,6 +20,7 @@ import type { submitSupporterForm } from '#app/models/supporter-form.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
 import { initEnv } from '#app/utils/env.server.ts'
 import { negotiateLocale } from '#app/utils/i18n.ts'
+import { fetchHeaders } from '#app/utils/node-http.server.ts'
 import {
   CACHEABLE_PAGE_PATHS,
   CACHEABLE_PAGE_URL,
@@ -257,11 +258,8 @@ function servePublicPagesFromCache(
     cache
       .serve(key, nonce, async () => {
         const url = new URL(req.originalUrl, env.APP_URL)
-        const headers = new Headers()
-        for (const [name, value] of Object.entries(req.headers)) {
-          if (typeof value === 'string') headers.set(name, value)
-        }
-        const response = await handle(new Request(url, { headers }), getLoadContext(req, res))
+        const request = new Request(url, { headers: fetchHeaders(req) })
+        const response = await handle(request, getLoadContext(req, res))
         return {
           status: response.status,
           // The length changes with each visitor's nonce: set when sent.

@@ -11,6 +11,7 @@ import {
   encodeViaTurboStream,
   getSingleFetchRedirect,
 } from '@remix-run/server-runtime/dist/single-fetch.js'
+import { fetchHeaders } from '#app/utils/node-http.server.ts'
 import type {
   submitSupporterForm,
   SupporterFormOutcome,
@@ -98,12 +99,6 @@ export function createSupporterFormFastPath(options: SupporterFormFastPathOption
       submitted,
     }: { body: string; nonce: string; clientIp: string; submitted: Promise<SupporterFormOutcome> },
   ) {
-    // As the Express adapter builds them: from Node's parsed headers (a repeated Host is one).
-    const headers = new Headers()
-    for (const [name, values] of Object.entries(req.headers)) {
-      if (values === undefined) continue
-      for (const value of Array.isArray(values) ? values : [values]) headers.append(name, value)
-    }
     // Aborted if the client goes before the answer is done, as the Express adapter does, so
     // Remix stops rendering for nobody (and entry.server's handleError stays quiet about it).
     const gone = new AbortController()
@@ -112,7 +107,8 @@ export function createSupporterFormFastPath(options: SupporterFormFastPathOption
     })
     const request = new Request(new URL(req.url!, options.appUrl), {
       method: 'POST',
-      headers,
+      // As the Express adapter builds them: from Node's parsed headers (a repeated Host is one).
+      headers: fetchHeaders(req),
       body,
       signal: gone.signal,
     })
