@@ -2,7 +2,7 @@
 // and erase one's data. Run against a real database through the model functions the routes call;
 // emails are checked as the outbox rows the worker would send (delivery has its own tests).
 import crypto from 'node:crypto'
-import { and, count, eq, sql } from 'drizzle-orm'
+import { and, count, eq, sql, type SQL } from 'drizzle-orm'
 import { afterAll, afterEach, beforeAll, describe, expect, inject, test, vi } from 'vitest'
 import type * as FollowModel from '#app/models/follow.server.ts'
 import type * as MyDataModel from '#app/models/my-data.server.ts'
@@ -570,23 +570,31 @@ describe('signatures arriving together (a surge)', () => {
    * together in one batch, as in a surge.
    */
   async function signTogether(requests: (() => Promise<unknown>)[]) {
-    let release!: () => void
-    let locked!: () => void
-    const isLocked = new Promise<void>((resolve) => (locked = resolve))
-    const holding = t.db.transaction(async (tx) => {
-      await tx.execute(sql`lock table signatures in share mode`)
-      locked()
-      await new Promise<void>((resolve) => (release = resolve))
-    })
-    await isLocked
+    const unlock = await holdLock(sql`lock table signatures in share mode`)
     const outcomes = Promise.allSettled(requests.map((request) => request()))
     // The first batch waits on the lock (a web process writes one at a time); give the rest
     // time to queue behind it.
     await waitForLockWaiters('signatures', 1)
     await new Promise((resolve) => setTimeout(resolve, 300))
-    release()
-    await holding
+    await unlock()
     return outcomes
+  }
+
+  /** Takes a lock in a transaction of its own, held until the function returned is called. */
+  async function holdLock(statement: SQL) {
+    let release!: () => void
+    let locked!: () => void
+    const isLocked = new Promise<void>((resolve) => (locked = resolve))
+    const holding = t.db.transaction(async (tx) => {
+      await tx.execute(statement)
+      locked()
+      await new Promise<void>((resolve) => (release = resolve))
+    })
+    await isLocked
+    return async () => {
+      release()
+      await holding
+    }
   }
 
   async function waitForLockWaiters(table: string, waiters: number) {
@@ -689,19 +697,10 @@ describe('signatures arriving together (a surge)', () => {
 
   test('a lock held elsewhere fails a batch at the lock timeout, before the deadline, and signing goes on', async () => {
     const action = await createAction(t.db)
-    let release!: () => void
-    let locked!: () => void
-    const isLocked = new Promise<void>((resolve) => (locked = resolve))
-    const holding = t.db.transaction(async (tx) => {
-      await tx.execute(sql`lock table supporters in exclusive mode`)
-      locked()
-      await new Promise<void>((resolve) => (release = resolve))
-    })
-    await isLocked
+    const unlock = await holdLock(sql`lock table supporters in exclusive mode`)
     const input = signInput()
     const refused = await sign(action, input).catch((error: unknown) => error)
-    release()
-    await holding
+    await unlock()
     // PostgreSQL's lock timeout (5 s, set before the batch's first write), not the writer's
     // deadline (6 s, which has no cause): the timeout covers that write.
     expect(refused).toBeInstanceOf(signing.SigningUnavailableError)
