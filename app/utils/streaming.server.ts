@@ -52,3 +52,22 @@ export function streamedBody(stages: [Readable, ...Transform[]], what: string) {
   })
   return createReadableStreamFromReadable(out)
 }
+
+/** A stage that passes on what it is given, `first` before it (a CSV's header before its rows). */
+export function startingWith(first: Buffer) {
+  let started = false
+  const start = (stage: Transform) => {
+    if (!started) stage.push(first)
+    started = true
+  }
+  return new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      start(this)
+      callback(null, chunk)
+    },
+    flush(callback) {
+      start(this)
+      callback()
+    },
+  })
+}

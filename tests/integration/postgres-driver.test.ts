@@ -6,7 +6,7 @@ import net from 'node:net'
 import postgres from 'postgres'
 import { createDb, type Database } from '#db/client.ts'
 import { startRelay } from '#tests/support/relay.ts'
-import { afterAll, beforeAll, expect, inject, test } from 'vitest'
+import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest'
 import {
   ADMIN_DATABASE_URL,
   createTestDatabase,
@@ -215,5 +215,70 @@ test('the error that ended a connection is not given to the first query on the n
     arm({ sendFatal: true })
     await expect(db.$client`select 2`).rejects.toMatchObject({ code: 'CONNECTION_CLOSED' })
     expect(await settledWithin(db.$client`select 3`, 3_000)).toBe('answered')
+  })
+})
+
+// The signature export is a COPY ... TO STDOUT read as a stream; postgres.js 3.4.9 could lose the
+// connection it ran on in three ways, each patched.
+describe('a COPY read as a stream', () => {
+  const copyOf = (rows: number) =>
+    `copy (select g, repeat('x', 100) from generate_series(1, ${rows}) as g) to stdout`
+
+  async function withPool(run: (sql: postgres.Sql) => Promise<void>) {
+    // One connection, used once already, as a pool's connections are.
+    const sql = postgres(t.url, { max: 1, onnotice: () => {} })
+    try {
+      await sql`select 0`
+      await run(sql)
+    } finally {
+      await sql.end({ timeout: 1 })
+    }
+  }
+
+  test('whose reader stops part way is finished and dropped, and the connection answers the next query', async () => {
+    await withPool(async (sql) => {
+      const rows = await sql.unsafe(copyOf(200_000)).readable()
+      // The reader goes away after its first chunk, as a download stopped half way does;
+      // before the patch the connection stayed paused for good.
+      await new Promise<void>((resolve) =>
+        rows.once('data', () => {
+          rows.destroy()
+          resolve()
+        }),
+      )
+      expect(await settledWithin(sql`select 1`, 10_000)).toBe('answered')
+    })
+  })
+
+  test('holds back a query sent while it streams, which used to fail with COPY_IN_PROGRESS', async () => {
+    await withPool(async (sql) => {
+      const rows = await sql.unsafe(copyOf(10_000)).readable()
+      let during: Promise<unknown> | undefined
+      let bytes = 0
+      for await (const chunk of rows as AsyncIterable<Buffer>) {
+        bytes += chunk.length
+        during ??= sql`select 3 as three`.execute()
+      }
+      expect(bytes).toBeGreaterThan(10_000 * 100)
+      expect(await settledWithin(during!, 10_000)).toBe('answered')
+    })
+  })
+
+  // porsager/postgres#1016: the last rows could pause the socket in the chunk that also ended
+  // the COPY, and what followed was never read. A slow reader keeps the stream full, so each
+  // size below ends the COPY while it is.
+  test('read slowly to its end leaves the connection usable, whatever its size', async () => {
+    await withPool(async (sql) => {
+      for (let rows = 1_000; rows <= 20_000; rows += 1_000) {
+        const stream = await sql.unsafe(copyOf(rows)).readable()
+        let lines = 0
+        for await (const chunk of stream as AsyncIterable<Buffer>) {
+          for (const byte of chunk) if (byte === 10) lines++
+          await new Promise((resolve) => setImmediate(resolve))
+        }
+        expect(lines).toBe(rows)
+        expect(await settledWithin(sql`select ${rows}::int as rows`, 5_000)).toBe('answered')
+      }
+    })
   })
 })
