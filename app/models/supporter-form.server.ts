@@ -40,11 +40,13 @@ function formValues(form: FormFields) {
   ) as Record<string, string>
 }
 
-function invalid(
+/** The form again, with what to put right and what was typed. */
+function formAgain(
+  status: 400 | 409 | 503,
   intent: SupporterFormResult['intent'],
   { errors, values }: { errors: FieldErrors; values: Record<string, string> },
 ): SupporterFormOutcome {
-  return { kind: 'form', status: 400, result: { intent, errors, values } }
+  return { kind: 'form', status, result: { intent, errors, values } }
 }
 
 /**
@@ -76,7 +78,7 @@ export async function submitSupporterForm({
   try {
     if (intent === 'follow') {
       const parsed = parseForm(FollowSchema, form)
-      if (!parsed.ok) return invalid(intent, parsed)
+      if (!parsed.ok) return formAgain(400, intent, parsed)
       const result = await followAction({
         slug: slug.data,
         email: parsed.data.email,
@@ -87,11 +89,11 @@ export async function submitSupporterForm({
       return { kind: 'redirect', location: checkEmail }
     }
     const parsed = parseForm(SignSchema, form)
-    if (!parsed.ok) return invalid(intent, parsed)
+    if (!parsed.ok) return formAgain(400, intent, parsed)
     const result = await signAction({ slug: slug.data, input: parsed.data, ipHash, locale })
     if (result.status === 'not-open') {
       const errors = { form: ['form.error.notOpen'] }
-      return { kind: 'form', status: 409, result: { intent, errors, values: formValues(form) } }
+      return formAgain(409, intent, { errors, values: formValues(form) })
     }
     return { kind: 'redirect', location: checkEmail }
   } catch (error) {
@@ -102,7 +104,7 @@ export async function submitSupporterForm({
       const why = error.cause ? describeDatabaseError(error.cause) : 'the deadline passed'
       console.error(`sign: ${error.message}: ${why}`)
       const errors = { form: ['form.error.unavailable'] }
-      return { kind: 'form', status: 503, result: { intent, errors, values: formValues(form) } }
+      return formAgain(503, intent, { errors, values: formValues(form) })
     }
     throw error
   }
