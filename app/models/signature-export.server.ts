@@ -44,17 +44,15 @@ const COLUMNS: { [K in keyof ExportRow]: string } = {
 }
 
 /**
- * The confirmed signatures of an action, oldest confirmation first, as SQL for `select`ing
- * `cells`. The action's id is written into the text, as COPY takes no parameters: it is checked
- * to be a UUID first, so nothing else can be.
+ * The confirmed signatures of an action, oldest confirmation first, as SQL `select`ing `cells`
+ * for the action whose id is `actionIdSql` (a parameter, or a literal where none can be given).
  */
-function confirmedSignaturesSql(actionId: string, cells: string) {
-  const id = z.string().uuid().parse(actionId)
+function confirmedSignaturesSql(cells: string, actionIdSql: string) {
   return `select ${cells}
     from signatures s
     join supporters p on p.id = s.supporter_id
     join actions a on a.id = s.action_id
-    where s.action_id = '${id}' and s.status = 'confirmed'
+    where s.action_id = ${actionIdSql} and s.status = 'confirmed'
     order by s.confirmed_at, s.id`
 }
 
@@ -68,7 +66,7 @@ async function* confirmedSignatureRows(db: Database, actionId: string) {
     .map(([key, expression]) => `${expression} as "${key}"`)
     .join(', ')
   const cursor = db.$client
-    .unsafe<ExportRow[]>(confirmedSignaturesSql(actionId, cells))
+    .unsafe<ExportRow[]>(confirmedSignaturesSql(cells, '$1'), [actionId])
     .cursor(CURSOR_ROWS)
   for await (const batch of cursor) {
     for (const row of batch) yield row
@@ -79,7 +77,8 @@ async function* confirmedSignatureRows(db: Database, actionId: string) {
  * The confirmed signatures as CSV bytes, quoted by PostgreSQL (RFC 4180, as csv-stringify
  * writes the header), every text cell neutralised against formula injection. A byte order mark
  * first: Excel reads a UTF-8 file without one as the local code page. Resolves once PostgreSQL
- * has started the COPY, so that a query that fails does so before the response starts.
+ * has started the COPY, and throws if it failed before its first rows, so that such a failure
+ * comes before the response starts.
  */
 async function confirmedSignaturesCsv(db: Database, actionId: string) {
   const t = createTranslator(defaultLocale)
@@ -91,9 +90,13 @@ async function confirmedSignaturesCsv(db: Database, actionId: string) {
   const cells = Object.values(COLUMNS)
     .map((expression) => `nullif(${neutralisedCsvCellSql(expression)}, '')`)
     .join(', ')
+  // COPY takes no parameters: the id is written into the text, as the database gave it (a UUID,
+  // checked again here), so nothing else can be.
+  const id = z.guid().parse(actionId)
   const rows = await db.$client
-    .unsafe(`copy (${confirmedSignaturesSql(actionId, cells)}) to stdout with (format csv)`)
+    .unsafe(`copy (${confirmedSignaturesSql(cells, `'${id}'`)}) to stdout with (format csv)`)
     .readable()
+  if (rows.errored) throw rows.errored
   return [rows, startingWith(Buffer.from(header))] as const
 }
 
@@ -119,38 +122,49 @@ function fileName(reference: string | null, slug: string, format: ExportFormat) 
 /**
  * Streams an action's confirmed signatures as CSV (cells neutralised against formula injection)
  * or JSON. Returns null for an unknown action. The audit entry is written before the first byte.
+ * `headOnly` (a HEAD request) answers the headers alone and reads nothing: Remix drops a HEAD
+ * response's body without cancelling it, which would leave the export's query and its connection
+ * waiting for good.
  */
 export async function exportConfirmedSignatures(
   db: Database,
-  { actionId, format, actor }: { actionId: string; format: ExportFormat; actor: StaffActor },
+  {
+    actionId,
+    format,
+    actor,
+    headOnly = false,
+  }: { actionId: string; format: ExportFormat; actor: StaffActor; headOnly?: boolean },
 ) {
   const [action] = await db
     .select({ id: actions.id, slug: actions.slug, reference: actions.reference })
     .from(actions)
     .where(eq(actions.id, actionId))
   if (!action) return null
+  const headers = {
+    'Content-Type':
+      format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8',
+    'Content-Disposition': `attachment; filename="${fileName(action.reference, action.slug, format)}"`,
+    'Cache-Control': 'no-store',
+    'X-Content-Type-Options': 'nosniff',
+  }
+  if (headOnly) return new Response(null, { headers })
   await writeAudit(db, {
     staffUserId: actor.staffUserId,
     event: 'signatures.exported',
     entityType: 'action',
-    entityId: actionId,
+    entityId: action.id,
     after: { format },
     ip: actor.ip,
   })
   const body =
     format === 'csv'
-      ? streamedBody([...(await confirmedSignaturesCsv(db, actionId))], 'signature export')
+      ? streamedBody([...(await confirmedSignaturesCsv(db, action.id))], 'signature export')
       : streamedBody(
-          [Readable.from(confirmedSignatureRows(db, actionId), { objectMode: true }), jsonStream()],
+          [
+            Readable.from(confirmedSignatureRows(db, action.id), { objectMode: true }),
+            jsonStream(),
+          ],
           'signature export',
         )
-  return new Response(body, {
-    headers: {
-      'Content-Type':
-        format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8',
-      'Content-Disposition': `attachment; filename="${fileName(action.reference, action.slug, format)}"`,
-      'Cache-Control': 'no-store',
-      'X-Content-Type-Options': 'nosniff',
-    },
-  })
+  return new Response(body, { headers })
 }

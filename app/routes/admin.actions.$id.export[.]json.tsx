@@ -11,6 +11,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     actionId: actionIdParam(params),
     format: 'json',
     actor: { staffUserId: session.user.id, ip: context.clientIp },
+    headOnly: request.method === 'HEAD',
   })
   if (!response) throw new Response('Not found', { status: 404 })
   return response

@@ -5,19 +5,15 @@
 /** The characters that make a spreadsheet read a cell as a formula when it starts with one. */
 export const FORMULA_START_CHARACTERS = ['=', '+', '-', '@', '\t', '\r'] as const
 
-/** The text of one exported cell, made inert for spreadsheets. */
-export function neutraliseCsvCell(value: string) {
-  return (FORMULA_START_CHARACTERS as readonly string[]).includes(value.charAt(0))
-    ? `'${value}`
-    : value
-}
-
 /**
- * The same rule in SQL, for an export PostgreSQL writes itself (COPY): the text of `expression`
- * with an apostrophe before a leading formula character. `expression` must be SQL from the code,
- * never from input.
+ * The rule in SQL, for the export PostgreSQL writes itself (COPY): the text of `expression` with
+ * an apostrophe before a leading formula character, NULL kept NULL. `expression` must be SQL from
+ * the code, never from input; it is evaluated once.
  */
 export function neutralisedCsvCellSql(expression: string) {
-  const starts = FORMULA_START_CHARACTERS.map((c) => `chr(${c.codePointAt(0)})`).join(', ')
-  return `case when left(${expression}, 1) in (${starts}) then '''' || ${expression} else ${expression} end`
+  // A bracket expression of the characters themselves, "-" last so that it means itself.
+  const characters = [...FORMULA_START_CHARACTERS].sort((a, b) =>
+    a === '-' ? 1 : b === '-' ? -1 : 0,
+  )
+  return `regexp_replace(${expression}, '^([${characters.join('')}])', '''\\1')`
 }

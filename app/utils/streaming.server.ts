@@ -1,5 +1,5 @@
 // Response bodies written as they are produced (exports, printable letters): a database cursor
-// feeds them, so memory stays flat however many rows an action has.
+// or COPY feeds them, so memory stays flat however many rows an action has.
 import { Transform, pipeline, type Readable } from 'node:stream'
 import { createReadableStreamFromReadable } from '@remix-run/node'
 
@@ -40,8 +40,8 @@ function coalesce(size = 64 * 1024) {
 
 /**
  * A response body from a source and its encoders. pipeline() keeps backpressure end to end (the
- * cursor fetches only when the client reads) and destroys every stage, closing the cursor, if the
- * client goes away mid-download.
+ * database is read only as fast as the client reads) and destroys every stage if the client goes
+ * away mid-download: a cursor is closed, a COPY's rest read and dropped (see patches/).
  */
 export function streamedBody(stages: [Readable, ...Transform[]], what: string) {
   const out = coalesce()

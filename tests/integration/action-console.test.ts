@@ -920,6 +920,7 @@ describe('export', () => {
         ),
       ])
     try {
+      const [before] = await db.$client<{ pid: number }[]>`select pg_backend_pid() as pid`
       const response = await signatureExport.exportConfirmedSignatures(db, {
         actionId: id,
         format: 'csv',
@@ -933,6 +934,9 @@ describe('export', () => {
       // PostgreSQL's rest of the file is read and dropped, and the connection answers again.
       const [answer] = await within(db.$client<{ one: number }[]>`select 1 as one`, 'next query')
       expect(answer!.one).toBe(1)
+      // The same connection, finished: not a new one opened in its place.
+      const [after] = await db.$client<{ pid: number }[]>`select pg_backend_pid() as pid`
+      expect(after!.pid).toBe(before!.pid)
       // The connection is left as good as new: a whole export runs on it.
       const again = await signatureExport.exportConfirmedSignatures(db, {
         actionId: id,

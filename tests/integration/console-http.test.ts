@@ -185,3 +185,39 @@ describe('staff-written Markdown on the public page', () => {
     }
   })
 })
+
+describe('signature exports over HTTP', () => {
+  async function exportAudits() {
+    const rows = await t.db
+      .select({ id: auditLog.id })
+      .from(auditLog)
+      .where(and(eq(auditLog.entityId, actionId), eq(auditLog.event, 'signatures.exported')))
+    return rows.length
+  }
+
+  // Remix answers HEAD by dropping the loader's body without cancelling it: an export started for
+  // one would hold its query, and its database connection, for good.
+  test('a HEAD request gets the download headers without starting an export', async () => {
+    const before = await exportAudits()
+    for (const format of ['csv', 'json']) {
+      const head = await fetch(`${web.url}/admin/actions/${actionId}/export.${format}`, {
+        method: 'HEAD',
+        headers: { cookie },
+        redirect: 'manual',
+      })
+      expect(head.status).toBe(200)
+      expect(head.headers.get('content-disposition')).toMatch(
+        /^attachment; filename=".+\.(csv|json)"$/,
+      )
+    }
+    expect(await exportAudits()).toBe(before)
+
+    const csv = await fetch(`${web.url}/admin/actions/${actionId}/export.csv`, {
+      headers: { cookie },
+      redirect: 'manual',
+    })
+    expect(csv.status).toBe(200)
+    expect((await csv.text()).split('\n')[0]).toContain('Reference,Signed at,Confirmed at')
+    expect(await exportAudits()).toBe(before + 1)
+  })
+})

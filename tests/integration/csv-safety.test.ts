@@ -34,6 +34,9 @@ describe('an exported cell', () => {
     '1+1',
     'ana@example.org',
     '\n=after a line break',
+    'Ñ=1',
+    '＝1 (a full-width equals sign)',
+    '😀=1',
   ])('anything else is left as it is: %j', async (value) => {
     expect(await neutralised(value)).toBe(value)
   })

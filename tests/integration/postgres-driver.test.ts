@@ -3,6 +3,7 @@
 // PostgreSQL restarted. `patches/postgres+3.4.9.patch` (applied by `npm install`) guards it; this
 // reproduces the crash deterministically, so the suite fails if the patch is ever lost.
 import net from 'node:net'
+import { pipeline, Writable } from 'node:stream'
 import postgres from 'postgres'
 import { createDb, type Database } from '#db/client.ts'
 import { startRelay } from '#tests/support/relay.ts'
@@ -237,6 +238,7 @@ describe('a COPY read as a stream', () => {
 
   test('whose reader stops part way is finished and dropped, and the connection answers the next query', async () => {
     await withPool(async (sql) => {
+      const [before] = await sql<{ pid: number }[]>`select pg_backend_pid() as pid`
       const rows = await sql.unsafe(copyOf(200_000)).readable()
       // The reader goes away after its first chunk, as a download stopped half way does;
       // before the patch the connection stayed paused for good.
@@ -247,6 +249,9 @@ describe('a COPY read as a stream', () => {
         }),
       )
       expect(await settledWithin(sql`select 1`, 10_000)).toBe('answered')
+      // The same connection, finished: not a new one opened in its place.
+      const [after] = await sql<{ pid: number }[]>`select pg_backend_pid() as pid`
+      expect(after!.pid).toBe(before!.pid)
     })
   })
 
@@ -261,6 +266,24 @@ describe('a COPY read as a stream', () => {
       }
       expect(bytes).toBeGreaterThan(10_000 * 100)
       expect(await settledWithin(during!, 10_000)).toBe('answered')
+    })
+  })
+
+  // PostgreSQL sends the COPY's first message with its first rows, or with the error that came
+  // before them: postgres.js then destroyed the stream in the same tick it handed it over, before
+  // its reader could listen, and the error was thrown as uncaught, ending the process.
+  test('that fails as it starts gives its reader the error, and the connection answers the next query', async () => {
+    await withPool(async (sql) => {
+      const [before] = await sql<{ pid: number }[]>`select pg_backend_pid() as pid`
+      const rows = await sql
+        .unsafe(`copy (select 1 / (g - 3) from generate_series(1, 5) as g) to stdout`)
+        .readable()
+      const failure = await new Promise<unknown>((resolve) =>
+        pipeline(rows, new Writable({ write: (_chunk, _encoding, done) => done() }), resolve),
+      )
+      expect(failure).toMatchObject({ code: '22012' }) // division by zero
+      const [after] = await sql<{ pid: number }[]>`select pg_backend_pid() as pid`
+      expect(after!.pid).toBe(before!.pid)
     })
   })
 
