@@ -96,11 +96,12 @@ async function letterBody() {
   return row!.body
 }
 
-async function letterAudits() {
+/** How many audit entries of `event` the action has. */
+async function auditCount(event: string) {
   const rows = await t.db
     .select({ id: auditLog.id })
     .from(auditLog)
-    .where(and(eq(auditLog.entityId, actionId), eq(auditLog.event, 'letter.updated')))
+    .where(and(eq(auditLog.entityId, actionId), eq(auditLog.event, event)))
   return rows.length
 }
 
@@ -115,7 +116,7 @@ describe('cross-site request forgery', () => {
     expect(refused.status).toBe(403)
     expect(await refused.text()).toBe('Cross-site request refused.')
     expect(await letterBody()).toBe(before)
-    expect(await letterAudits()).toBe(0)
+    expect(await auditCount('letter.updated')).toBe(0)
   })
 
   test('the same form from the console itself is saved and audited', async () => {
@@ -124,7 +125,7 @@ describe('cross-site request forgery', () => {
     expect(saved.status).toBe(303)
     expect(saved.headers.get('location')).toBe(`/admin/actions/${actionId}/letter?done=saved`)
     expect(await letterBody()).toBe(body)
-    expect(await letterAudits()).toBe(1)
+    expect(await auditCount('letter.updated')).toBe(1)
   })
 
   test('without its form token a staff form is refused, from the console or with no Origin at all', async () => {
@@ -187,18 +188,10 @@ describe('staff-written Markdown on the public page', () => {
 })
 
 describe('signature exports over HTTP', () => {
-  async function exportAudits() {
-    const rows = await t.db
-      .select({ id: auditLog.id })
-      .from(auditLog)
-      .where(and(eq(auditLog.entityId, actionId), eq(auditLog.event, 'signatures.exported')))
-    return rows.length
-  }
-
   // Remix answers HEAD by dropping the loader's body without cancelling it: an export started for
   // one would hold its query, and its database connection, for good.
   test('a HEAD request gets the download headers without starting an export', async () => {
-    const before = await exportAudits()
+    const before = await auditCount('signatures.exported')
     for (const format of ['csv', 'json']) {
       const head = await fetch(`${web.url}/admin/actions/${actionId}/export.${format}`, {
         method: 'HEAD',
@@ -210,7 +203,7 @@ describe('signature exports over HTTP', () => {
         /^attachment; filename=".+\.(csv|json)"$/,
       )
     }
-    expect(await exportAudits()).toBe(before)
+    expect(await auditCount('signatures.exported')).toBe(before)
 
     const csv = await fetch(`${web.url}/admin/actions/${actionId}/export.csv`, {
       headers: { cookie },
@@ -218,6 +211,6 @@ describe('signature exports over HTTP', () => {
     })
     expect(csv.status).toBe(200)
     expect((await csv.text()).split('\n')[0]).toContain('Reference,Signed at,Confirmed at')
-    expect(await exportAudits()).toBe(before + 1)
+    expect(await auditCount('signatures.exported')).toBe(before + 1)
   })
 })
