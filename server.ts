@@ -1,7 +1,8 @@
 // The web server: Express in front of the Remix request handler, so every request gets a CSP
 // nonce and a client IP the app can rate-limit on. Two requests a surge brings by the thousand are
 // answered before Express, with the same headers: cached public pages, and the action page's
-// form. Run by `npm start` and, rebuilt on change, by `npm run dev`.
+// form. Run by `npm run dev` (rebuilt on change), and by `npm start` compiled to JavaScript by
+// `npm run build` (build/node/server.js), which spares each process tsx's loader and its memory.
 import cluster from 'node:cluster'
 import crypto from 'node:crypto'
 import http from 'node:http'
@@ -34,7 +35,9 @@ import { securityHeaders } from '#app/utils/security-headers.server.ts'
 import { createSupporterFormFastPath } from '#app/utils/supporter-form-fast-path.server.ts'
 
 const env = initEnv()
-const root = path.dirname(fileURLToPath(import.meta.url))
+// The project's folder: this file's, or two up when it runs compiled, from build/node/ (`npm start`).
+const here = path.dirname(fileURLToPath(import.meta.url))
+const root = here.endsWith(path.join('build', 'node')) ? path.resolve(here, '../..') : here
 
 // WEB_CONCURRENCY > 1 runs that many web processes sharing the port (e.g. one per core).
 const processes = Number(process.env.WEB_CONCURRENCY ?? 1)

@@ -1,5 +1,6 @@
-// Builds the Remix app when there is no build or app/ changed since the last one, so that what
-// runs the production server (the bench, chaos, the page-cache tests) runs the working tree's code.
+// Builds the app when there is no build or its sources changed since the last one, so that what
+// runs the production server and worker (the bench, chaos, the browser tests, the page-cache
+// tests) runs the working tree's code.
 import { spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
@@ -7,21 +8,38 @@ import { fileURLToPath } from 'node:url'
 
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 
-/** Newest modification time of any file under a directory. */
-function newestMtime(dir: string): number {
+/** Newest modification time of a file, or of any file under a directory. */
+function newestMtime(file: string): number {
+  const stat = fs.statSync(file)
+  if (!stat.isDirectory()) return stat.mtimeMs
   let newest = 0
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name)
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(full) : fs.statSync(full).mtimeMs)
-  }
+  for (const entry of fs.readdirSync(file))
+    newest = Math.max(newest, newestMtime(path.join(file, entry)))
   return newest
 }
 
-/** Builds when asked to (`always`), when there is no build, or when app/ is newer than it. */
+/**
+ * What `npm run build` makes, from the project's root: the Remix app, and the server and worker
+ * compiled to JavaScript (what `npm start` and `npm run worker` run).
+ */
+export const BUILT = {
+  app: 'build/index.js',
+  server: 'build/node/server.js',
+  worker: 'build/node/worker.js',
+}
+
+/** What the build is made from. */
+const SOURCES = ['app', 'db', 'emails', 'jobs', 'server.ts']
+
+/** Builds when asked to (`always`), when there is no build, or when a source is newer than it. */
 export function ensureBuild({ always }: { always: boolean }) {
-  const built = path.join(projectRoot, 'build', 'index.js')
-  const stale =
-    !fs.existsSync(built) || fs.statSync(built).mtimeMs < newestMtime(path.join(projectRoot, 'app'))
+  const built = Object.values(BUILT).map((file) => path.join(projectRoot, file))
+  const newestSource = Math.max(
+    ...SOURCES.map((source) => newestMtime(path.join(projectRoot, source))),
+  )
+  const stale = built.some(
+    (file) => !fs.existsSync(file) || fs.statSync(file).mtimeMs < newestSource,
+  )
   if (!always && !stale) return { built: false }
   const started = Date.now()
   const result = spawnSync('npm', ['run', 'build'], {

@@ -1,8 +1,10 @@
 // The platform as it runs in production: `server.ts` (one web process per core, sharing the port)
-// and one `jobs/worker.ts`, each started with the same entry points `npm start` and
-// `npm run worker` use, against the harness's own database, Redis prefix and SMTP sink.
+// and one `jobs/worker.ts`, each run compiled, as `npm start` and `npm run worker` run them (see
+// ensureBuild), against the harness's own database, Redis prefix and SMTP sink.
 import os from 'node:os'
-import { spawnTs } from './services.ts'
+import path from 'node:path'
+import { BUILT } from '#scripts/ensure-build.ts'
+import { projectRoot, spawnProcess } from './services.ts'
 
 export type PlatformConfig = {
   databaseUrl: string
@@ -23,6 +25,11 @@ export type PlatformConfig = {
 
 function nodeArgs(config: PlatformConfig) {
   return config.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${config.profileDir}`] : []
+}
+
+/** Node's arguments to run a compiled entry point (BUILT), as the package scripts do. */
+function builtArgs(config: PlatformConfig, file: string) {
+  return [...nodeArgs(config), path.join(projectRoot, file)]
 }
 
 export function platformEnv(config: PlatformConfig): Record<string, string> {
@@ -48,11 +55,11 @@ export function cpuCount() {
 
 export async function startWeb(config: PlatformConfig) {
   const processes = config.webProcesses ?? cpuCount()
-  const web = spawnTs(
-    'server.ts',
-    [],
+  const web = spawnProcess(
+    process.execPath,
+    builtArgs(config, BUILT.server),
     { ...platformEnv(config), WEB_CONCURRENCY: String(processes) },
-    { label: 'web', echo: config.echo, nodeArgs: nodeArgs(config) },
+    { label: 'web', echo: config.echo },
   )
   // Each web process says so when it listens; the primary of a cluster does not listen itself.
   await web.waitForOutput('web: listening', 60_000, processes)
@@ -60,11 +67,11 @@ export async function startWeb(config: PlatformConfig) {
 }
 
 export async function startWorker(config: PlatformConfig) {
-  const worker = spawnTs(
-    'jobs/worker.ts',
-    [],
+  const worker = spawnProcess(
+    process.execPath,
+    builtArgs(config, BUILT.worker),
     { ...platformEnv(config), ...config.workerEnv },
-    { label: 'worker', echo: config.echo, nodeArgs: nodeArgs(config) },
+    { label: 'worker', echo: config.echo },
   )
   await worker.waitForOutput('worker: started', 60_000)
   return worker

@@ -1,11 +1,12 @@
 // Started by Playwright as its web server: a database of its own (migrated and seeded), a mail
-// catcher writing .eml files the tests can read, the real worker and the built web server.
+// catcher writing .eml files the tests can read, and the real worker and web server, built.
 // On SIGTERM it stops them and drops the database.
 import fs from 'node:fs'
 import path from 'node:path'
 import { closeDb, createDb } from '#db/client.ts'
 import { migrateDatabase } from '#db/migrate.ts'
 import { seedDatabase } from '#db/seed.ts'
+import { BUILT } from '#scripts/ensure-build.ts'
 import { startDevMailCatcher } from '#scripts/dev-mail-catcher.ts'
 import {
   createEmptyDatabase,
@@ -58,9 +59,9 @@ const env = {
   EMAIL_WEBHOOK_SECRET: 'e2e-webhook-secret-e2e-webhook-secret',
   UPLOAD_DIR: path.join(mailDir, 'uploads'),
 }
-const tsx = ['--import', 'tsx']
-const worker = startProcess(process.execPath, [...tsx, 'jobs/worker.ts'], env)
-const web = startProcess(process.execPath, [...tsx, 'server.ts'], env)
+// As `npm start` and `npm run worker` run them: compiled by `npm run build` (test:e2e builds first).
+const worker = startProcess(process.execPath, [BUILT.worker], env)
+const web = startProcess(process.execPath, [BUILT.server], env)
 for (const [name, child] of [
   ['worker', worker],
   ['web', web],
