@@ -37,7 +37,8 @@ import { createSupporterFormFastPath } from '#app/utils/supporter-form-fast-path
 const env = initEnv()
 // The project's folder: this file's, or two up when it runs compiled, from build/node/ (`npm start`).
 const here = path.dirname(fileURLToPath(import.meta.url))
-const root = here.endsWith(path.join('build', 'node')) ? path.resolve(here, '../..') : here
+const compiled = path.basename(here) === 'node' && path.basename(path.dirname(here)) === 'build'
+const root = compiled ? path.resolve(here, '../..') : here
 
 // WEB_CONCURRENCY > 1 runs that many web processes sharing the port (e.g. one per core).
 const processes = Number(process.env.WEB_CONCURRENCY ?? 1)

@@ -1,5 +1,6 @@
 // The worker process: starts every queue's worker and the outbox dispatcher, and shuts down
 // gracefully on SIGTERM (in-flight jobs finish; anything unfinished stays in PostgreSQL).
+import fs from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { Worker } from 'bullmq'
 import { initEnv, type Env } from '#app/utils/env.server.ts'
@@ -295,7 +296,16 @@ function startPump({
   }
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
+/** Run as a program, not imported (by tests); argv[1] may reach this file through a symlink. */
+function runAsProgram() {
+  try {
+    return fs.realpathSync(process.argv[1] ?? '') === fileURLToPath(import.meta.url)
+  } catch {
+    return false
+  }
+}
+
+if (runAsProgram()) {
   const env = initEnv()
   const workers = await startWorkers(env).catch((error: Error) => {
     if (!(error instanceof RedisPolicyError)) throw error

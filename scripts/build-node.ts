@@ -14,6 +14,8 @@ await build({
   outdir: 'build/node',
   entryNames: '[name]',
   logLevel: 'warning',
+  // Stack traces name the TypeScript sources (node runs these with --enable-source-maps).
+  sourcemap: true,
   plugins: [
     {
       name: 'packages-stay-external',

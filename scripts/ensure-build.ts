@@ -28,8 +28,21 @@ export const BUILT = {
   worker: 'build/node/worker.js',
 }
 
-/** What the build is made from. */
-const SOURCES = ['app', 'db', 'emails', 'jobs', 'server.ts']
+/** Node's arguments before a compiled entry point, as `npm start` and `npm run worker` give them. */
+export const BUILT_NODE_ARGS = ['--enable-source-maps']
+
+/** What the build is made from, and how. */
+const SOURCES = [
+  'app',
+  'db',
+  'emails',
+  'jobs',
+  'server.ts',
+  'remix.config.js',
+  'scripts/build-node.ts',
+  'tsconfig.json',
+  'package.json',
+]
 
 /** Builds when asked to (`always`), when there is no build, or when a source is newer than it. */
 export function ensureBuild({ always }: { always: boolean }) {

@@ -3,7 +3,7 @@
 // ensureBuild), against the harness's own database, Redis prefix and SMTP sink.
 import os from 'node:os'
 import path from 'node:path'
-import { BUILT } from '#scripts/ensure-build.ts'
+import { BUILT, BUILT_NODE_ARGS } from '#scripts/ensure-build.ts'
 import { projectRoot, spawnProcess } from './services.ts'
 
 export type PlatformConfig = {
@@ -29,7 +29,7 @@ function nodeArgs(config: PlatformConfig) {
 
 /** Node's arguments to run a compiled entry point (BUILT), as the package scripts do. */
 function builtArgs(config: PlatformConfig, file: string) {
-  return [...nodeArgs(config), path.join(projectRoot, file)]
+  return [...nodeArgs(config), ...BUILT_NODE_ARGS, path.join(projectRoot, file)]
 }
 
 export function platformEnv(config: PlatformConfig): Record<string, string> {

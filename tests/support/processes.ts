@@ -100,8 +100,9 @@ export async function startWorkerProcess(env: WorkerEnv, { waitUntilStarted = tr
 }
 
 /**
- * Runs the production web server (`npm start`'s code: server.ts and the built app) on a free port
- * against the given database. The integration global setup builds the app first.
+ * Runs the production web server (server.ts, as `npm start` runs it compiled, with the built app)
+ * on a free port against the given database; through tsx, so that tests run the sources. The
+ * integration global setup builds the app first.
  */
 export async function startWebProcess(env: { DATABASE_URL: string } & Record<string, string>) {
   const port = await freePort()

@@ -6,7 +6,7 @@ import path from 'node:path'
 import { closeDb, createDb } from '#db/client.ts'
 import { migrateDatabase } from '#db/migrate.ts'
 import { seedDatabase } from '#db/seed.ts'
-import { BUILT } from '#scripts/ensure-build.ts'
+import { BUILT, BUILT_NODE_ARGS, ensureBuild } from '#scripts/ensure-build.ts'
 import { startDevMailCatcher } from '#scripts/dev-mail-catcher.ts'
 import {
   createEmptyDatabase,
@@ -59,9 +59,11 @@ const env = {
   EMAIL_WEBHOOK_SECRET: 'e2e-webhook-secret-e2e-webhook-secret',
   UPLOAD_DIR: path.join(mailDir, 'uploads'),
 }
-// As `npm start` and `npm run worker` run them: compiled by `npm run build` (test:e2e builds first).
-const worker = startProcess(process.execPath, [BUILT.worker], env)
-const web = startProcess(process.execPath, [BUILT.server], env)
+// As `npm start` and `npm run worker` run them: compiled (test:e2e builds first; this catches a
+// build older than its sources when Playwright is run on its own).
+ensureBuild({ always: false })
+const worker = startProcess(process.execPath, [...BUILT_NODE_ARGS, BUILT.worker], env)
+const web = startProcess(process.execPath, [...BUILT_NODE_ARGS, BUILT.server], env)
 for (const [name, child] of [
   ['worker', worker],
   ['web', web],
