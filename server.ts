@@ -35,7 +35,7 @@ import { securityHeaders } from '#app/utils/security-headers.server.ts'
 import { createSupporterFormFastPath } from '#app/utils/supporter-form-fast-path.server.ts'
 
 const env = initEnv()
-// The project's folder: this file's, or two up when it runs compiled, from build/node/ (`npm start`).
+// The project's folder: this file's, or two up when it runs compiled from build/node/ (npm start).
 const here = path.dirname(fileURLToPath(import.meta.url))
 const compiled = path.basename(here) === 'node' && path.basename(path.dirname(here)) === 'build'
 const root = compiled ? path.resolve(here, '../..') : here

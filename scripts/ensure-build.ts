@@ -28,7 +28,7 @@ export const BUILT = {
   worker: 'build/node/worker.js',
 }
 
-/** Node's arguments before a compiled entry point, as `npm start` and `npm run worker` give them. */
+/** Node's arguments for a compiled entry point, as the `start` and `worker` scripts pass them. */
 export const BUILT_NODE_ARGS = ['--enable-source-maps']
 
 /** What the build is made from, and how. */
