@@ -261,14 +261,9 @@ export function spawnTs(
   script: string,
   args: string[],
   env: Record<string, string | undefined>,
-  options: { label: string; echo?: boolean; nodeArgs?: string[] },
+  options: { label: string; echo?: boolean },
 ) {
-  return spawnProcess(
-    process.execPath,
-    [...(options.nodeArgs ?? []), '--import', 'tsx', script, ...args],
-    env,
-    options,
-  )
+  return spawnProcess(process.execPath, ['--import', 'tsx', script, ...args], env, options)
 }
 
 export function removeDirectory(dir: string) {
