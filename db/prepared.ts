@@ -1,4 +1,4 @@
-import type { SQL } from 'drizzle-orm'
+import { fillPlaceholders, type SQL } from 'drizzle-orm'
 import { PgDialect } from 'drizzle-orm/pg-core'
 import type postgres from 'postgres'
 import type { DbOrTx } from './client.ts'
@@ -6,19 +6,27 @@ import type { DbOrTx } from './client.ts'
 const dialect = new PgDialect()
 
 /**
- * Runs a statement whose text never changes (its rows as arrays: `batchColumn`) as a prepared
- * statement: PostgreSQL parses it once per connection and keeps its plan, and postgres.js no
- * longer asks for the parameters' types first, a round trip of its own. Drizzle runs
- * `db.execute` and every query not built with `.prepare(name)` unprepared, which for the hot
- * batch statements (signing, the outbox) meant a parse, a plan and two round trips each time.
- * Only for constant text: every distinct text stays prepared on each connection it ran on.
+ * A hot statement whose text never changes, its values given by name at each run
+ * (`sql.placeholder('ids')`). A batch of rows goes as one array per column
+ * (`insert ... select * from unnest($1::text[], ...)`), so the text is the same whatever the
+ * batch's size; the arrays' values go as text, since the driver types an array by its first
+ * element: cast them in SQL (`::uuid[]`, `::text[]::boolean[]`). The text is built once, here: Drizzle turns a `sql` template into text at every run, which cost a fan-out's
+ * worker more than sending the statement. It runs prepared: PostgreSQL parses it once per
+ * connection and keeps its plan, and postgres.js no longer asks for the parameters' types first,
+ * a round trip of its own (Drizzle runs `db.execute`, and every query not built with
+ * `.prepare(name)`, unprepared).
  */
-export async function executePrepared<Row extends Record<string, unknown>>(
-  db: DbOrTx,
+export function preparedStatement<Row extends Record<string, unknown> = Record<string, unknown>>(
   query: SQL,
-): Promise<Row[]> {
-  const { sql, params } = dialect.sqlToQuery(query)
-  // The connection (or transaction) Drizzle's handle runs on.
-  const client = (db._.session as unknown as { client: postgres.Sql }).client
-  return client.unsafe<Row[]>(sql, params as postgres.ParameterOrJSON<never>[], { prepare: true })
+) {
+  const { sql: text, params } = dialect.sqlToQuery(query)
+  return (db: DbOrTx, values: Record<string, unknown> = {}): Promise<Row[]> => {
+    // The connection (or transaction) Drizzle's handle runs on.
+    const client = (db._.session as unknown as { client: postgres.Sql }).client
+    return client.unsafe<Row[]>(
+      text,
+      fillPlaceholders(params, values) as postgres.ParameterOrJSON<never>[],
+      { prepare: true },
+    )
+  }
 }

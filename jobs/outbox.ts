@@ -2,9 +2,8 @@
 // that caused it; the dispatcher moves pending rows to BullMQ; the reconciler re-enqueues what
 // Redis lost. PostgreSQL is the record of what must be sent; Redis only moves ids around.
 import type { Queue } from 'bullmq'
-import { and, eq, getTableColumns, inArray, lt, or, sql, type SQL } from 'drizzle-orm'
-import { batchColumn } from '#db/batch-columns.ts'
-import { executePrepared } from '#db/prepared.ts'
+import { and, eq, inArray, lt, or, sql, type SQL } from 'drizzle-orm'
+import { preparedStatement } from '#db/prepared.ts'
 import type { Database, DbOrTx } from '#db/client.ts'
 import { emailOutbox, type OutboxMessage } from '#db/schema.ts'
 import { getEmailTemplate } from '#emails/render.ts'
@@ -76,37 +75,40 @@ export async function writeOutboxMessage(tx: DbOrTx, message: NewOutboxMessage) 
   return row?.id ?? null
 }
 
+const insertOutboxMessages = preparedStatement<{ id: string; key: string }>(sql`
+  insert into ${emailOutbox} (idempotency_key, template, to_address, payload, transactional,
+    action_id, supporter_id, update_id, available_at)
+  select idempotency_key, template, to_address, payload::jsonb, transactional::boolean,
+    action_id::uuid, supporter_id::uuid, update_id::uuid, coalesce(available_at::timestamptz, now())
+  from unnest(${sql.placeholder('keys')}::text[], ${sql.placeholder('templates')}::text[],
+    ${sql.placeholder('to')}::text[], ${sql.placeholder('payloads')}::text[],
+    ${sql.placeholder('transactional')}::text[], ${sql.placeholder('actionIds')}::text[],
+    ${sql.placeholder('supporterIds')}::text[], ${sql.placeholder('updateIds')}::text[],
+    ${sql.placeholder('availableAt')}::text[])
+    as t(idempotency_key, template, to_address, payload, transactional, action_id, supporter_id,
+      update_id, available_at)
+  on conflict (idempotency_key) do nothing
+  returning id, idempotency_key as key`)
+
 /**
  * Many messages in one statement (signing surges, fan-outs, letter scheduling); returns the ids
- * by key. The rows go as one array per column (`batchColumn`): one statement text for any
- * number of messages.
+ * by key.
  */
 export async function writeOutboxMessages(tx: DbOrTx, messages: NewOutboxMessage[]) {
   const ids = new Map<string, string>()
   if (messages.length === 0) return ids
   const rows = messages.map(outboxRow)
-  const column = (value: (row: (typeof rows)[number]) => string | null) => batchColumn(rows, value)
-  const written = await executePrepared<{ id: string; key: string }>(
-    tx,
-    sql`
-    insert into ${emailOutbox} (idempotency_key, template, to_address, payload, transactional,
-      action_id, supporter_id, update_id, available_at)
-    select idempotency_key, template, to_address, payload::jsonb, transactional::boolean,
-      action_id::uuid, supporter_id::uuid, update_id::uuid, coalesce(available_at::timestamptz, now())
-    from unnest(${column((row) => row.idempotencyKey)}::text[],
-      ${column((row) => row.template)}::text[],
-      ${column((row) => row.toAddress)}::text[],
-      ${column((row) => JSON.stringify(row.payload))}::text[],
-      ${column((row) => String(row.transactional))}::text[],
-      ${column((row) => row.actionId)}::text[],
-      ${column((row) => row.supporterId)}::text[],
-      ${column((row) => row.updateId)}::text[],
-      ${column((row) => row.availableAt?.toISOString() ?? null)}::text[])
-      as t(idempotency_key, template, to_address, payload, transactional, action_id, supporter_id,
-        update_id, available_at)
-    on conflict (idempotency_key) do nothing
-    returning id, idempotency_key as key`,
-  )
+  const written = await insertOutboxMessages(tx, {
+    keys: rows.map((row) => row.idempotencyKey),
+    templates: rows.map((row) => row.template),
+    to: rows.map((row) => row.toAddress),
+    payloads: rows.map((row) => JSON.stringify(row.payload)),
+    transactional: rows.map((row) => String(row.transactional)),
+    actionIds: rows.map((row) => row.actionId),
+    supporterIds: rows.map((row) => row.supporterId),
+    updateIds: rows.map((row) => row.updateId),
+    availableAt: rows.map((row) => row.availableAt?.toISOString() ?? null),
+  })
   for (const row of written) ids.set(row.key, row.id)
   if (written.length > 0) await wakeDispatcher(tx)
   return ids
@@ -209,6 +211,23 @@ const CLAIMED = {
   attempts: sql`${emailOutbox.attempts} + 1`,
 }
 
+/**
+ * What sending a claimed message reads of its row, and all a claim returns of it: a fan-out
+ * claims thousands of rows, and every further column (timestamps made into dates) cost the
+ * worker time for each.
+ */
+const CLAIMED_COLUMNS = {
+  id: emailOutbox.id,
+  template: emailOutbox.template,
+  toAddress: emailOutbox.toAddress,
+  payload: emailOutbox.payload,
+  transactional: emailOutbox.transactional,
+  actionId: emailOutbox.actionId,
+  supporterId: emailOutbox.supporterId,
+  attempts: emailOutbox.attempts,
+}
+export type ClaimedMessage = Pick<OutboxMessage, keyof typeof CLAIMED_COLUMNS>
+
 /** A claimed row as returned: the message's columns, and the context read with it. */
 function splitClaimedRow(row: Record<string, unknown>) {
   const message: Record<string, unknown> = {}
@@ -217,7 +236,7 @@ function splitClaimedRow(row: Record<string, unknown>) {
     if (key.startsWith(CONTEXT_PREFIX)) context[key.slice(CONTEXT_PREFIX.length)] = value
     else message[key] = value
   }
-  return { message: message as OutboxMessage, context: context as never }
+  return { message: message as ClaimedMessage, context: context as never }
 }
 
 type ContextOf<Context extends Record<string, SQL>> = {
@@ -225,7 +244,7 @@ type ContextOf<Context extends Record<string, SQL>> = {
 }
 
 export type ClaimResult<Context = Record<never, never>> =
-  | { claimed: true; message: OutboxMessage; context: Context }
+  | { claimed: true; message: ClaimedMessage; context: Context }
   | {
       claimed: false
       status: (typeof emailOutbox.$inferSelect)['status'] | 'missing'
@@ -258,7 +277,7 @@ export function createOutboxClaimer<Context extends Record<string, SQL> = Record
         sql`(${emailOutbox.status} = 'pending' or (${emailOutbox.status} = 'sending' and ${emailOutbox.claimedAt} < now() - make_interval(secs => ${claimTimeoutMs / 1000})))`,
       ),
     )
-    .returning({ ...getTableColumns(emailOutbox), ...prefixed(context) })
+    .returning({ ...CLAIMED_COLUMNS, ...prefixed(context) })
     .prepare('claim_outbox_messages')
   const current = db
     .select({ id: emailOutbox.id, status: emailOutbox.status, claimedAt: emailOutbox.claimedAt })
@@ -321,16 +340,23 @@ export function createBulkClaimer<Context extends Record<string, SQL>>(
         limit ${sql.placeholder('limit')}
         for update skip locked)`,
     )
-    .returning({ ...getTableColumns(emailOutbox), ...prefixed(context) })
+    .returning({ ...CLAIMED_COLUMNS, ...prefixed(context) })
     .prepare('claim_bulk_outbox')
   return async (limit: number) =>
     (await claim.execute({ limit })).map(
-      (row) => splitClaimedRow(row) as { message: OutboxMessage; context: ContextOf<Context> },
+      (row) => splitClaimedRow(row) as { message: ClaimedMessage; context: ContextOf<Context> },
     )
 }
 
 /** The settings of bulk delivery's claim connection (`createBulkClaimer`). */
 export const BULK_CLAIM_SETTINGS = { enable_sort: 'off' }
+
+const markOutboxMessagesSent = preparedStatement(sql`
+  update ${emailOutbox} set status = 'sent', sent_at = now(), smtp_message_id = v.message_id,
+    last_error = null
+  from unnest(${sql.placeholder('ids')}::uuid[], ${sql.placeholder('messageIds')}::text[])
+    as v(id, message_id)
+  where ${emailOutbox.id} = v.id and ${emailOutbox.status} = 'sending'`)
 
 /**
  * Marks claimed messages sent (the fan-out's common case). Marks made while one runs go together
@@ -338,15 +364,10 @@ export const BULK_CLAIM_SETTINGS = { enable_sort: 'off' }
  */
 export function createOutboxSentMarker(db: Database) {
   const markSent = createCoalescer(async (sent: { id: string; smtpMessageId: string | null }[]) => {
-    await executePrepared(
-      db,
-      sql`
-        update ${emailOutbox} set status = 'sent', sent_at = now(), smtp_message_id = v.message_id,
-          last_error = null
-        from unnest(${batchColumn(sent, (row) => row.id)}::uuid[],
-          ${batchColumn(sent, (row) => row.smtpMessageId)}::text[]) as v(id, message_id)
-        where ${emailOutbox.id} = v.id and ${emailOutbox.status} = 'sending'`,
-    )
+    await markOutboxMessagesSent(db, {
+      ids: sent.map((row) => row.id),
+      messageIds: sent.map((row) => row.smtpMessageId),
+    })
     return sent.map(() => undefined)
   })
   return (id: string, smtpMessageId: string | undefined) =>

@@ -3,8 +3,7 @@
 // never depends on the address's history, so nobody can learn whether someone else has signed:
 // only the email differs.
 import { and, asc, eq, inArray, sql } from 'drizzle-orm'
-import { batchColumn } from '#db/batch-columns.ts'
-import { executePrepared } from '#db/prepared.ts'
+import { preparedStatement } from '#db/prepared.ts'
 import { addConfirmedSignatures, readConfirmedCounts } from '#db/counters.ts'
 import {
   actions,
@@ -54,6 +53,18 @@ function byAddress(a: { emailCanonical: string }, b: { emailCanonical: string })
   return a.emailCanonical < b.emailCanonical ? -1 : a.emailCanonical > b.emailCanonical ? 1 : 0
 }
 
+const insertSupporters = preparedStatement<{
+  id: string
+  firstName: string | null
+  emailCanonical: string
+}>(sql`
+  insert into ${supporters} (email, email_canonical, first_name, last_name, country, locale)
+  select * from unnest(${sql.placeholder('emails')}::text[], ${sql.placeholder('canonical')}::text[],
+    ${sql.placeholder('firstNames')}::text[], ${sql.placeholder('lastNames')}::text[],
+    ${sql.placeholder('countries')}::text[], ${sql.placeholder('locales')}::text[])
+  on conflict (email_canonical) do update set updated_at = ${supporters}.updated_at
+  returning id, first_name as "firstName", email_canonical as "emailCanonical"`)
+
 /**
  * Finds the supporters for some addresses, each different, creating those seen for the first
  * time; by canonical address. Rows are written in address order, so two transactions upserting
@@ -68,23 +79,15 @@ async function upsertSupporters(tx: DbOrTx, people: SupporterFields[]) {
     }))
     .sort(byAddress)
   // An existing supporter's details are never overwritten from a public form: anyone can type
-  // anyone's address. Whole columns go as arrays (see `batchColumn`).
-  const found = await executePrepared<{
-    id: string
-    firstName: string | null
-    emailCanonical: string
-  }>(
-    tx,
-    sql`insert into ${supporters} (email, email_canonical, first_name, last_name, country, locale)
-      select * from unnest(${batchColumn(rows, (row) => row.email)}::text[],
-        ${batchColumn(rows, (row) => row.emailCanonical)}::text[],
-        ${batchColumn(rows, (row) => row.firstName ?? null)}::text[],
-        ${batchColumn(rows, (row) => row.lastName ?? null)}::text[],
-        ${batchColumn(rows, (row) => row.country ?? null)}::text[],
-        ${batchColumn(rows, (row) => row.locale)}::text[])
-      on conflict (email_canonical) do update set updated_at = ${supporters}.updated_at
-      returning id, first_name as "firstName", email_canonical as "emailCanonical"`,
-  )
+  // anyone's address.
+  const found = await insertSupporters(tx, {
+    emails: rows.map((row) => row.email),
+    canonical: rows.map((row) => row.emailCanonical),
+    firstNames: rows.map((row) => row.firstName ?? null),
+    lastNames: rows.map((row) => row.lastName ?? null),
+    countries: rows.map((row) => row.country ?? null),
+    locales: rows.map((row) => row.locale),
+  })
   return new Map(found.map(({ emailCanonical, ...supporter }) => [emailCanonical, supporter]))
 }
 
@@ -334,6 +337,24 @@ function forSigner(error: unknown) {
   return isDatabaseUnavailable(error) ? new SigningUnavailableError({ cause: error }) : error
 }
 
+const insertSignatures = preparedStatement<{ id: string; actionId: string; supporterId: string }>(
+  sql`insert into ${signatures}
+      (action_id, supporter_id, country, personal_message, consent_at, wants_news, ip_hash)
+    select action_id, supporter_id, country, personal_message, now(), wants_news, ip_hash
+    from unnest(${sql.placeholder('actionIds')}::uuid[], ${sql.placeholder('supporterIds')}::uuid[],
+      ${sql.placeholder('countries')}::text[], ${sql.placeholder('messages')}::text[],
+      ${sql.placeholder('wantsNews')}::text[]::boolean[], ${sql.placeholder('ipHashes')}::text[])
+      as t(action_id, supporter_id, country, personal_message, wants_news, ip_hash)
+    on conflict (action_id, supporter_id) do nothing
+    returning id, action_id as "actionId", supporter_id as "supporterId"`,
+)
+
+const insertFollows = preparedStatement(sql`
+  insert into ${follows} (supporter_id, action_id)
+  select * from unnest(${sql.placeholder('supporterIds')}::uuid[],
+    ${sql.placeholder('actionIds')}::uuid[])
+  on conflict do nothing`)
+
 /** The signing transaction for one or many signatures, each with a different address. */
 async function recordSignatures(tx: DbOrTx, batch: PendingSignature[]) {
   // A lock held elsewhere (a migration, an erasure) fails the batch in seconds instead of
@@ -354,32 +375,22 @@ async function recordSignatures(tx: DbOrTx, batch: PendingSignature[]) {
     .map((signature) => ({ ...signature, supporter: supporterOf.get(signature.emailCanonical)! }))
     .sort(byAddress)
 
-  const created = await executePrepared<{ id: string; actionId: string; supporterId: string }>(
-    tx,
-    sql`insert into ${signatures}
-        (action_id, supporter_id, country, personal_message, consent_at, wants_news, ip_hash)
-      select action_id, supporter_id, country, personal_message, now(), wants_news, ip_hash
-      from unnest(${batchColumn(signed, (row) => row.action.id)}::uuid[],
-        ${batchColumn(signed, (row) => row.supporter.id)}::uuid[],
-        ${batchColumn(signed, (row) => row.input.country)}::text[],
-        ${batchColumn(signed, (row) => row.input.message ?? null)}::text[],
-        ${batchColumn(signed, (row) => (row.input.news ? 'true' : 'false'))}::text[]::boolean[],
-        ${batchColumn(signed, (row) => row.ipHash)}::text[])
-        as t(action_id, supporter_id, country, personal_message, wants_news, ip_hash)
-      on conflict (action_id, supporter_id) do nothing
-      returning id, action_id as "actionId", supporter_id as "supporterId"`,
-  )
+  const created = await insertSignatures(tx, {
+    actionIds: signed.map((row) => row.action.id),
+    supporterIds: signed.map((row) => row.supporter.id),
+    countries: signed.map((row) => row.input.country),
+    messages: signed.map((row) => row.input.message ?? null),
+    wantsNews: signed.map((row) => (row.input.news ? 'true' : 'false')),
+    ipHashes: signed.map((row) => row.ipHash),
+  })
   const createdId = new Map(created.map((row) => [`${row.actionId} ${row.supporterId}`, row.id]))
 
   const following = signed.filter(({ input }) => input.follow)
   if (following.length > 0) {
-    await executePrepared(
-      tx,
-      sql`insert into ${follows} (supporter_id, action_id)
-        select * from unnest(${batchColumn(following, (row) => row.supporter.id)}::uuid[],
-          ${batchColumn(following, (row) => row.action.id)}::uuid[])
-        on conflict do nothing`,
-    )
+    await insertFollows(tx, {
+      supporterIds: following.map((row) => row.supporter.id),
+      actionIds: following.map((row) => row.action.id),
+    })
   }
 
   const confirmations = []

@@ -1,7 +1,6 @@
 // Fixed-window rate limits kept in PostgreSQL: one upsert per check, no Redis on the request path.
 import { sql } from 'drizzle-orm'
-import { batchColumn } from '#db/batch-columns.ts'
-import { executePrepared } from '#db/prepared.ts'
+import { preparedStatement } from '#db/prepared.ts'
 import type { DbOrTx } from '#db/client.ts'
 import { rateLimitHits } from '#db/schema.ts'
 
@@ -25,6 +24,21 @@ export async function hitRateLimit(db: DbOrTx, rule: RateLimit, key: string) {
   if (counted!.refusal) throw counted!.refusal
   return counted!.hits
 }
+
+/** Adds hits to their windows, one array per column; returns each window's total. */
+const upsertHitWindows = preparedStatement<{
+  bucket: string
+  key: string
+  windowMs: number
+  hits: number
+}>(sql`
+  insert into ${rateLimitHits} (bucket, key, window_start, hits)
+  select bucket, key, window_start::timestamptz, hits::int
+  from unnest(${sql.placeholder('buckets')}::text[], ${sql.placeholder('keys')}::text[],
+    ${sql.placeholder('windowStarts')}::text[], ${sql.placeholder('hits')}::text[])
+    as t(bucket, key, window_start, hits)
+  on conflict (bucket, key, window_start) do update set hits = ${rateLimitHits}.hits + excluded.hits
+  returning bucket, key, (extract(epoch from window_start) * 1000)::float8 as "windowMs", hits`)
 
 /**
  * Counts one hit per check in one statement and says, for each, whether it is past its limit.
@@ -53,28 +67,16 @@ export async function countRateLimitHits(
   })
   if (counted.length === 0) return []
   // In one order whoever writes them: two statements counting the same keys (two batches of
-  // signatures from one office's address) then lock their rows alike and never deadlock. The
-  // windows go as one array per column (`batchColumn`), one statement text for any number.
+  // signatures from one office's address) then lock their rows alike and never deadlock.
   const sorted = [...windows.entries()]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([, row]) => row)
-  const column = (value: (row: (typeof sorted)[number]) => string) => batchColumn(sorted, value)
-  const rows = await executePrepared<{
-    bucket: string
-    key: string
-    windowMs: number
-    hits: number
-  }>(
-    db,
-    sql`insert into ${rateLimitHits} (bucket, key, window_start, hits)
-      select bucket, key, window_start::timestamptz, hits::int
-      from unnest(${column((row) => row.bucket)}::text[], ${column((row) => row.key)}::text[],
-        ${column((row) => row.windowStart.toISOString())}::text[],
-        ${column((row) => String(row.hits))}::text[]) as t(bucket, key, window_start, hits)
-      on conflict (bucket, key, window_start)
-        do update set hits = ${rateLimitHits}.hits + excluded.hits
-      returning bucket, key, (extract(epoch from window_start) * 1000)::float8 as "windowMs", hits`,
-  )
+  const rows = await upsertHitWindows(db, {
+    buckets: sorted.map((row) => row.bucket),
+    keys: sorted.map((row) => row.key),
+    windowStarts: sorted.map((row) => row.windowStart.toISOString()),
+    hits: sorted.map((row) => String(row.hits)),
+  })
   const totals = new Map(
     rows.map((row) => [idOf(row.bucket, row.key, new Date(row.windowMs)), row.hits]),
   )

@@ -5,13 +5,14 @@ import { canonicalEmail } from '#app/utils/email-address.ts'
 import { createTranslator } from '#app/utils/i18n.ts'
 import { createLinkToken } from '#app/utils/tokens.server.ts'
 import type { Database, DbOrTx } from '#db/client.ts'
-import { suppressions, type OutboxMessage } from '#db/schema.ts'
+import { suppressions } from '#db/schema.ts'
 import { createRenderCache, renderEmail } from '#emails/render.ts'
 import { toMailMessage, type MailTransport } from '#emails/transport.ts'
 import { emailLoaders, type LoadedEmail } from '../email-loaders.ts'
 import { carriesLetters, recordLetterDelivery } from '../letters.ts'
 import {
   createOutboxClaimer,
+  type ClaimedMessage,
   createOutboxSentMarker,
   markOutboxFinished,
   markOutboxRetry,
@@ -63,7 +64,7 @@ const ONE_TIME_LINK_TEMPLATES = new Set([
 /** Ends a message for good, and the letters it carried with it. */
 async function finish(
   db: DbOrTx,
-  message: OutboxMessage,
+  message: ClaimedMessage,
   status: 'failed' | 'cancelled',
   reason: string,
   letterStatus: 'failed' | 'suppressed',
@@ -73,7 +74,7 @@ async function finish(
 }
 
 /** Pressure on a paused case waits: letters, digests and updates (not confirmations). */
-function isPressure(message: OutboxMessage) {
+function isPressure(message: ClaimedMessage) {
   return !message.transactional || carriesLetters(message.template)
 }
 
@@ -114,7 +115,7 @@ async function readSuppression(db: Database, canonical: string) {
 }
 
 /** Whether a supporter has stopped this kind of mail: everything, or this case's updates. */
-function unsubscribedFrom(message: OutboxMessage, context: SendContext) {
+function unsubscribedFrom(message: ClaimedMessage, context: SendContext) {
   if (!context.supporter || context.supporter.unsubscribedAll) return true
   if (!message.actionId) return false
   return context.followStatus !== 'active'
@@ -122,7 +123,7 @@ function unsubscribedFrom(message: OutboxMessage, context: SendContext) {
 
 /** A message claimed for sending, with what its claim read about it. */
 export type ClaimedEmail = {
-  message: OutboxMessage
+  message: ClaimedMessage
   context: SendContext & { suppressionKey: string }
 }
 
@@ -157,7 +158,7 @@ export function createEmailSender(deps: EmailDeliveryDeps) {
   const markSent = createOutboxSentMarker(db)
 
   /** After a failure worth trying again: pending again, or failed on the last attempt. */
-  async function retryOrGiveUp(message: OutboxMessage, reason: string, options: SendOptions) {
+  async function retryOrGiveUp(message: ClaimedMessage, reason: string, options: SendOptions) {
     if (options.lastAttempt) await finish(db, message, 'failed', `gave up: ${reason}`, 'failed')
     else await markOutboxRetry(db, message.id, reason, options.retryAfterMs)
   }
@@ -279,7 +280,7 @@ export function createEmailSender(deps: EmailDeliveryDeps) {
     }
   }
 
-  async function recordSent(message: OutboxMessage, smtpMessageId: string | undefined) {
+  async function recordSent(message: ClaimedMessage, smtpMessageId: string | undefined) {
     if (carriesLetters(message.template)) {
       // Letters follow their email in the same transaction.
       await db.transaction(async (tx) => {
