@@ -186,7 +186,7 @@ async function mailLoad(job: Extract<LoadJob, { kind: 'mail' }>): Promise<MailSu
   const transport = createMailTransport(job.smtpUrl)
   const email = renderEmail('action-update', job.params, {
     locale: 'en',
-    unsubscribeUrl: `${job.appUrl}/unsubscribe/bench`,
+    unsubscribeUrl: job.unsubscribeUrl,
   })
   let next = 0
   let sent = 0

@@ -569,6 +569,13 @@ async function fanoutScenario() {
 
   // The limit: the pooled transport straight to the sink, the same message, as many at once.
   const { renderMarkdown } = await import('#app/utils/markdown.server.ts')
+  const { createLinkToken } = await import('#app/utils/tokens.server.ts')
+  // The same message as the worker's: its unsubscribe link too (a signed token: a follower's id
+  // and the action's), whose length the HTML, the text and the List-Unsubscribe header carry.
+  const unsubscribeToken = await createLinkToken('unsubscribe', {
+    sup: crypto.randomUUID(),
+    act: action.id,
+  })
   const mailBefore = sink!.snapshot()
   const limit = await runLoad(
     {
@@ -577,6 +584,7 @@ async function fanoutScenario() {
       count: scale.followers,
       concurrency: EMAIL_CONCURRENCY,
       appUrl: `http://127.0.0.1:${config.port}`,
+      unsubscribeUrl: `http://127.0.0.1:${config.port}/unsubscribe/${unsubscribeToken}`,
       params: {
         reference: 'UA 001/26',
         sequence: 2,

@@ -46,6 +46,8 @@ export type LoadJob =
       count: number
       concurrency: number
       appUrl: string
+      /** A real unsubscribe link, as long as those the worker puts in every message. */
+      unsubscribeUrl: string
       params: Record<string, unknown>
     }
   | {
