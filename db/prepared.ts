@@ -12,10 +12,10 @@ const dialect = new PgDialect()
  * batch's size; the arrays' values go as text, since the driver types an array by its first
  * element: cast them in SQL (`::uuid[]`, `::text[]::boolean[]`). The text is built once, here:
  * Drizzle turns a `sql` template into text at every run, which cost a fan-out's worker more than
- * sending the statement. It runs prepared: PostgreSQL parses it once per
- * connection and keeps its plan, and postgres.js no longer asks for the parameters' types first,
- * a round trip of its own (Drizzle runs `db.execute`, and every query not built with
- * `.prepare(name)`, unprepared).
+ * sending the statement. It runs prepared: PostgreSQL parses it once per connection and keeps
+ * its plan, and postgres.js no longer asks for the parameters' types first, a round trip of its
+ * own (Drizzle runs `db.execute`, and every query not built with `.prepare(name)`, unprepared).
+ * A value missing from `values` fails the call (Drizzle's fillPlaceholders names it).
  */
 export function preparedStatement<Row extends Record<string, unknown> = Record<string, unknown>>(
   query: SQL,
