@@ -4,25 +4,27 @@
 // nothing at all (hand delivery: kept for printing).
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm'
 import type { Database, DbOrTx } from '#db/client.ts'
-import { actions, authorities, letterDigests, letters } from '#db/schema.ts'
+import { letterDigests, letters } from '#db/schema.ts'
 import { PRESSURE_TEMPLATES, writeOutboxMessage, writeOutboxMessages } from './outbox.ts'
 
+/** An action's authorities and delivery mode, as the confirming request read them. */
+export type LetterTargets = {
+  deliveryMode: 'individual' | 'digest' | 'hand'
+  authorities: { id: string; email: string | null }[]
+}
+
 /** One letter per authority for a newly confirmed signature (idempotent). */
-export async function createLettersForSignature(tx: DbOrTx, signatureId: string, actionId: string) {
-  const [action] = await tx
-    .select({ deliveryMode: actions.deliveryMode })
-    .from(actions)
-    .where(eq(actions.id, actionId))
-  const targets = await tx
-    .select({ id: authorities.id, email: authorities.email })
-    .from(authorities)
-    .where(eq(authorities.actionId, actionId))
-  if (!action || targets.length === 0) return 0
-  const rows = targets.map((authority) => ({
+export async function createLettersForSignature(
+  tx: DbOrTx,
+  signatureId: string,
+  targets: LetterTargets,
+) {
+  if (targets.authorities.length === 0) return 0
+  const rows = targets.authorities.map((authority) => ({
     signatureId,
     authorityId: authority.id,
     // Officials without an email address, and hand-delivery actions, get printed letters.
-    status: (action.deliveryMode === 'hand' || !authority.email ? 'hand' : 'queued') as
+    status: (targets.deliveryMode === 'hand' || !authority.email ? 'hand' : 'queued') as
       'hand' | 'queued',
   }))
   const inserted = await tx
