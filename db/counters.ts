@@ -1,7 +1,8 @@
 // Confirmed-signature counts, sharded: each confirmation adds to one of COUNTER_SHARDS rows picked
 // at random, so a surge spreads its writes instead of queueing on one hot row, and reading a
 // count sums a fixed, small number of rows however many signatures there are.
-import { and, eq, inArray, sql } from 'drizzle-orm'
+import { and, eq, sql } from 'drizzle-orm'
+import { anyOf } from './prepared.ts'
 import type { Database, DbOrTx } from './client.ts'
 import { COUNTER_SHARDS, signatureCounterShards, signatures } from './schema.ts'
 
@@ -27,7 +28,7 @@ export async function readConfirmedCounts(db: DbOrTx, actionIds: string[]) {
       total: sql<number>`sum(${signatureCounterShards.confirmed})::bigint`.mapWith(Number),
     })
     .from(signatureCounterShards)
-    .where(inArray(signatureCounterShards.actionId, actionIds))
+    .where(anyOf(signatureCounterShards.actionId, actionIds))
     .groupBy(signatureCounterShards.actionId)
   for (const row of rows) counts.set(row.actionId, row.total)
   return counts

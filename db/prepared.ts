@@ -1,5 +1,5 @@
-import { fillPlaceholders, type SQL } from 'drizzle-orm'
-import { PgDialect } from 'drizzle-orm/pg-core'
+import { fillPlaceholders, sql, type SQL } from 'drizzle-orm'
+import { PgDialect, type AnyPgColumn } from 'drizzle-orm/pg-core'
 import type postgres from 'postgres'
 import type { DbOrTx } from './client.ts'
 
@@ -13,9 +13,10 @@ const dialect = new PgDialect()
  * element: cast them in SQL (`::uuid[]`, `::text[]::boolean[]`). The text is built once, here:
  * Drizzle turns a `sql` template into text at every run, which cost a fan-out's worker more than
  * sending the statement. It runs prepared: PostgreSQL parses it once per connection and keeps
- * its plan, and postgres.js no longer asks for the parameters' types first, a round trip of its
- * own (Drizzle runs `db.execute`, and every query not built with `.prepare(name)`, unprepared).
- * A value missing from `values` fails the call (Drizzle's fillPlaceholders names it).
+ * its plan, and postgres.js asks for the parameters' types only the first time, a round trip of
+ * its own. (Drizzle's own queries run prepared too since patches/drizzle-orm+0.45.4.patch, up to
+ * 100 values; a text that varies with a list's length would be prepared once per length: see
+ * `anyOf`.) A value missing from `values` fails the call (Drizzle's fillPlaceholders names it).
  */
 export function preparedStatement<Row extends Record<string, unknown> = Record<string, unknown>>(
   query: SQL,
@@ -30,4 +31,14 @@ export function preparedStatement<Row extends Record<string, unknown> = Record<s
       { prepare: true },
     )
   }
+}
+
+/**
+ * `column = any($1)`: a list as one array parameter, so the statement's text is the same whatever
+ * the list's length. Drizzle's `inArray` writes a parameter per value, and every query runs
+ * prepared (patches/drizzle-orm+0.45.4.patch): each length would be a statement of its own, kept
+ * by the connection and by PostgreSQL until the connection closes.
+ */
+export function anyOf(column: AnyPgColumn, values: readonly unknown[]) {
+  return sql`${column} = any(${sql.param(values)}::${sql.raw(column.getSQLType())}[])`
 }

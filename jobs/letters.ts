@@ -106,10 +106,7 @@ export async function scheduleIndividualLetters(
       update letters l set outbox_id = o.id, scheduled_at = now()
       from email_outbox o
       where o.idempotency_key = 'letter:' || l.id::text
-        and l.id in ${sql`(${sql.join(
-          due.map((row) => sql`${row.letter_id}::uuid`),
-          sql`, `,
-        )})`}`)
+        and l.id = any(${sql.param(due.map((row) => row.letter_id))}::uuid[])`)
     return ids.size
   })
 }

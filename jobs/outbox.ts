@@ -3,7 +3,7 @@
 // Redis lost. PostgreSQL is the record of what must be sent; Redis only moves ids around.
 import type { Queue } from 'bullmq'
 import { and, eq, inArray, lt, or, sql, type SQL } from 'drizzle-orm'
-import { preparedStatement } from '#db/prepared.ts'
+import { anyOf, preparedStatement } from '#db/prepared.ts'
 import type { Database, DbOrTx } from '#db/client.ts'
 import { emailOutbox, type OutboxMessage } from '#db/schema.ts'
 import { getEmailTemplate } from '#emails/render.ts'
@@ -167,7 +167,7 @@ export async function dispatchOutbox(
     await tx
       .update(emailOutbox)
       .set({ enqueuedAt: sql`now()` })
-      .where(inArray(emailOutbox.id, ids))
+      .where(anyOf(emailOutbox.id, ids))
     return ids.length
   })
 }

@@ -2,6 +2,7 @@
 // closing (by hand or at the deadline), and the numbers a campaign manager watches. Every change
 // to a launched action is written to the audit log with what it was before and after.
 import { and, asc, count, desc, eq, inArray, isNotNull, sql } from 'drizzle-orm'
+import { anyOf } from '#db/prepared.ts'
 import type { Database, DbOrTx } from '#db/client.ts'
 import { readConfirmedCounts } from '#db/counters.ts'
 import {
@@ -488,12 +489,12 @@ export async function listActionsForConsole(db: Database) {
     db
       .select({ actionId: signatures.actionId, n: count() })
       .from(signatures)
-      .where(and(inArray(signatures.actionId, ids), eq(signatures.status, 'pending')))
+      .where(and(anyOf(signatures.actionId, ids), eq(signatures.status, 'pending')))
       .groupBy(signatures.actionId),
     db
       .select({ actionId: follows.actionId, n: count() })
       .from(follows)
-      .where(and(inArray(follows.actionId, ids), eq(follows.status, 'active')))
+      .where(and(anyOf(follows.actionId, ids), eq(follows.status, 'active')))
       .groupBy(follows.actionId),
   ])
   const pendingBy = new Map(pending.map((row) => [row.actionId, row.n]))

@@ -2,6 +2,7 @@
 // their reasons, and retrying them.
 import { Queue } from 'bullmq'
 import { and, desc, eq, inArray, sql } from 'drizzle-orm'
+import { anyOf } from '#db/prepared.ts'
 import { actions, emailOutbox, letterDigests, letters } from '#db/schema.ts'
 import { createRedis } from '#jobs/connection.ts'
 import { QUEUE_NAMES, removeFinishedJobs } from '#jobs/queues.ts'
@@ -145,7 +146,7 @@ export async function retryFailedMessages({
         .where(
           and(
             eq(emailOutbox.status, 'failed'),
-            ids === 'all' ? undefined : inArray(emailOutbox.id, ids),
+            ids === 'all' ? undefined : anyOf(emailOutbox.id, ids),
           ),
         )
         .returning({ id: emailOutbox.id })
@@ -154,11 +155,11 @@ export async function retryFailedMessages({
         await tx
           .update(letters)
           .set({ status: 'queued' })
-          .where(and(inArray(letters.outboxId, retriedIds), eq(letters.status, 'failed')))
+          .where(and(anyOf(letters.outboxId, retriedIds), eq(letters.status, 'failed')))
         const digests = tx
           .select({ id: letterDigests.id })
           .from(letterDigests)
-          .where(inArray(letterDigests.outboxId, retriedIds))
+          .where(anyOf(letterDigests.outboxId, retriedIds))
         await tx
           .update(letters)
           .set({ status: 'queued' })

@@ -3,6 +3,7 @@
 import crypto from 'node:crypto'
 import { sql } from 'drizzle-orm'
 import { z } from 'zod'
+import { preparedStatement } from '#db/prepared.ts'
 import { suppressions } from '#db/schema.ts'
 import { getDb } from '#app/utils/db.server.ts'
 import { canonicalEmail } from '#app/utils/email-address.ts'
@@ -29,24 +30,34 @@ export function webhookAuthorized(header: string | null, secret: string | undefi
   return crypto.timingSafeEqual(given, expected)
 }
 
+/**
+ * One statement whatever the batch's size (up to 1,000 events): one array per column, so its text
+ * never changes (see db/prepared.ts).
+ */
+const upsertSuppressions = preparedStatement(sql`
+  insert into ${suppressions} (email_canonical, reason, detail)
+  select * from unnest(${sql.placeholder('emails')}::text[],
+    ${sql.placeholder('reasons')}::text[]::suppression_reason[], ${sql.placeholder('details')}::text[])
+  on conflict (email_canonical) do update
+    -- A complaint outranks a bounce; either way the address stays suppressed.
+    set reason = case when excluded.reason = 'complaint' then excluded.reason
+      else ${suppressions.reason} end`)
+
 export async function recordEmailEvents(events: z.output<typeof EmailEventsPayload>) {
-  const rows = events
-    .filter((event) => event.type === 'complaint' || event.bounceType === 'hard')
-    .map((event) => ({
-      emailCanonical: canonicalEmail(event.email),
-      reason: event.type,
-      detail: event.detail ?? null,
-    }))
-  if (rows.length === 0) return 0
-  await getDb()
-    .insert(suppressions)
-    .values(rows)
-    .onConflictDoUpdate({
-      target: suppressions.emailCanonical,
-      // A complaint outranks a bounce; either way the address stays suppressed.
-      set: {
-        reason: sql`case when excluded.reason = 'complaint' then excluded.reason else ${suppressions.reason} end`,
-      },
-    })
-  return rows.length
+  // One row per address: a batch may name one twice (a bounce, then a complaint), and one
+  // statement cannot update a row twice. The complaint is kept, as the upsert would.
+  const byAddress = new Map<string, { reason: 'bounce' | 'complaint'; detail: string | null }>()
+  for (const event of events) {
+    if (event.type !== 'complaint' && event.bounceType !== 'hard') continue
+    const address = canonicalEmail(event.email)
+    if (byAddress.get(address)?.reason === 'complaint') continue
+    byAddress.set(address, { reason: event.type, detail: event.detail ?? null })
+  }
+  if (byAddress.size === 0) return 0
+  await upsertSuppressions(getDb(), {
+    emails: [...byAddress.keys()],
+    reasons: [...byAddress.values()].map((row) => row.reason),
+    details: [...byAddress.values()].map((row) => row.detail),
+  })
+  return byAddress.size
 }

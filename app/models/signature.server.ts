@@ -2,8 +2,8 @@
 // emailed link opens; only confirmed signatures count, each exactly once. The page a signer sees
 // never depends on the address's history, so nobody can learn whether someone else has signed:
 // only the email differs.
-import { and, eq, inArray, sql } from 'drizzle-orm'
-import { preparedStatement } from '#db/prepared.ts'
+import { and, eq, sql } from 'drizzle-orm'
+import { anyOf, preparedStatement } from '#db/prepared.ts'
 import { addConfirmedSignatures, readConfirmedCounts } from '#db/counters.ts'
 import {
   actions,
@@ -103,7 +103,7 @@ async function actionsBySlug(tx: DbOrTx, slugs: string[]) {
       pausedAt: actions.pausedAt,
     })
     .from(actions)
-    .where(inArray(actions.slug, [...new Set(slugs)]))
+    .where(anyOf(actions.slug, [...new Set(slugs)]))
   return new Map(rows.map((row) => [row.slug, row]))
 }
 
@@ -613,8 +613,10 @@ export async function confirmSignature(token: string): Promise<ConfirmationView>
     if (!confirmed) return { status: 'already-confirmed' as const, action }
     // What follows depends only on what was read: sent together, postgres.js pipelines a
     // transaction's queries, so they cost one round trip rather than one each. A failure
-    // aborts the transaction, and the later statements with it.
-    await Promise.all([
+    // aborts the transaction, and the later statements with it. Every branch settles before
+    // the transaction ends (not Promise.all): a branch's next statement must never reach the
+    // connection after the rollback, outside the transaction.
+    const written = await Promise.allSettled([
       addConfirmedSignatures(tx, row.actionId),
       // The letters to the authorities leave with the confirmation, never before it.
       createLettersForSignature(tx, row.id, row),
@@ -635,6 +637,13 @@ export async function confirmSignature(token: string): Promise<ConfirmationView>
           .set({ newsConsentAt: sql`coalesce(${supporters.newsConsentAt}, now())` })
           .where(eq(supporters.id, row.supporterId)),
     ])
+    // The statement that failed, rather than one refused after it ("transaction is aborted").
+    const failures = written.flatMap((result) =>
+      result.status === 'rejected' ? [result.reason] : [],
+    )
+    const failure =
+      failures.find((error: { code?: string }) => error.code !== '25P02') ?? failures[0]
+    if (failure) throw failure
     return { status: 'ready' as const, action }
   })
 }

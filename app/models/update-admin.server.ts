@@ -1,7 +1,8 @@
 // Updates on a case, as the console writes them: drafted, previewed, then published. Published
 // updates are numbered 1, 2, 3… per action ("UA 014/26 update 2"); the delivery engine notices a
 // published update by itself and emails its followers, and the console shows how far that got.
-import { and, asc, desc, eq, inArray, isNotNull, isNull, max, sql } from 'drizzle-orm'
+import { and, asc, desc, eq, isNotNull, isNull, max, sql } from 'drizzle-orm'
+import { anyOf } from '#db/prepared.ts'
 import type { Database, DbOrTx } from '#db/client.ts'
 import { actionUpdates, emailOutbox } from '#db/schema.ts'
 import type { UpdateInput } from '#app/schemas/action-forms.ts'
@@ -33,7 +34,7 @@ export async function listUpdatesForConsole(db: DbOrTx, actionId: string) {
       : await db
           .select({ updateId: emailOutbox.updateId, n: sql<number>`count(*)::int` })
           .from(emailOutbox)
-          .where(and(inArray(emailOutbox.updateId, published), eq(emailOutbox.status, 'sent')))
+          .where(and(anyOf(emailOutbox.updateId, published), eq(emailOutbox.status, 'sent')))
           .groupBy(emailOutbox.updateId)
   const sentBy = new Map(sent.map((row) => [row.updateId, row.n]))
   return rows.map((row) => ({

@@ -24,7 +24,7 @@ test.describe('bounce and complaint webhook', () => {
     expect(bad.status()).toBe(400)
   })
 
-  test('hard bounces and complaints suppress the address; soft bounces do not', async ({
+  test('hard bounces and complaints suppress the address; soft bounces do not; a complaint outranks a bounce', async ({
     request,
   }, testInfo) => {
     const tag = `${testInfo.project.name}${Date.now()}`
@@ -35,11 +35,15 @@ test.describe('bounce and complaint webhook', () => {
           { type: 'bounce', email: `Hard.${tag}@Example.org` },
           { type: 'complaint', email: `angry.${tag}@example.org`, detail: 'abuse report' },
           { type: 'bounce', bounceType: 'soft', email: `full.${tag}@example.org` },
+          // The same address twice in one batch, either way round: suppressed once, as a complaint.
+          { type: 'bounce', email: `twice.${tag}@example.org` },
+          { type: 'complaint', email: `Twice.${tag}@example.org` },
+          { type: 'bounce', email: `angry.${tag}@example.org` },
         ],
       },
     })
     expect(response.status()).toBe(202)
-    expect(await response.json()).toEqual({ received: 3, suppressed: 2 })
+    expect(await response.json()).toEqual({ received: 6, suppressed: 3 })
     const rows = await withDatabase(
       (sql) =>
         sql`select email_canonical, reason from suppressions where email_canonical like ${`%.${tag}@example.org`} order by 1`,
@@ -47,6 +51,7 @@ test.describe('bounce and complaint webhook', () => {
     expect(rows.map((r) => [r.email_canonical, r.reason])).toEqual([
       [`angry.${tag}@example.org`, 'complaint'],
       [`hard.${tag}@example.org`, 'bounce'],
+      [`twice.${tag}@example.org`, 'complaint'],
     ])
   })
 })

@@ -2,10 +2,14 @@
 // to run (porsager/postgres#1154, #1208): an uncaught exception that killed the worker whenever
 // PostgreSQL restarted. `patches/postgres+3.4.9.patch` (applied by `npm install`) guards it; this
 // reproduces the crash deterministically, so the suite fails if the patch is ever lost.
+import crypto from 'node:crypto'
 import net from 'node:net'
 import { pipeline, Writable } from 'node:stream'
+import { eq, inArray, sql } from 'drizzle-orm'
 import postgres from 'postgres'
 import { createDb, type Database } from '#db/client.ts'
+import { anyOf } from '#db/prepared.ts'
+import { actions } from '#db/schema.ts'
 import { startRelay } from '#tests/support/relay.ts'
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest'
 import {
@@ -303,5 +307,53 @@ describe('a COPY read as a stream', () => {
         expect(await settledWithin(sql`select ${rows}::int as rows`, 5_000)).toBe('answered')
       }
     })
+  })
+})
+
+// Drizzle runs its queries unprepared unless built with `.prepare(name)`: postgres.js then asks
+// for each query's parameter types before running it, two round trips for one query
+// (drizzle-team/drizzle-orm#6096). `patches/drizzle-orm+0.45.4.patch` runs them prepared.
+describe('Drizzle queries on postgres.js', () => {
+  let db: Database
+  beforeAll(() => {
+    // One connection: PostgreSQL lists a session's prepared statements only to that session.
+    db = createDb(t.url, { max: 1 })
+  })
+  afterAll(async () => {
+    await db?.$client.end({ timeout: 1 })
+  })
+  const preparedLike = async (pattern: string) =>
+    (
+      await db.execute<{ n: number }>(
+        sql`select count(*)::int as n from pg_prepared_statements where statement like ${pattern}`,
+      )
+    )[0]!.n
+
+  test('run prepared: a query with a value is parsed once per connection', async () => {
+    const id = crypto.randomUUID()
+    for (let i = 0; i < 3; i++)
+      await db
+        .select({ id: actions.id })
+        .from(actions)
+        .where(eq(actions.slug, `prepared-${id}`))
+    expect(await preparedLike('%"actions"."slug" = $1%')).toBe(1)
+  })
+
+  test('a list given with anyOf is one statement whatever its length', async () => {
+    for (const length of [1, 2, 5, 40]) {
+      const ids = Array.from({ length }, () => crypto.randomUUID())
+      expect(
+        await db.select({ id: actions.id }).from(actions).where(anyOf(actions.id, ids)),
+      ).toEqual([])
+    }
+    expect(await preparedLike('%"actions"."id" = any($1::uuid[])%')).toBe(1)
+  })
+
+  test('a query with more than 100 values is not kept prepared', async () => {
+    const slugs = Array.from({ length: 150 }, (_, i) => `many-${i}`)
+    expect(
+      await db.select({ id: actions.id }).from(actions).where(inArray(actions.slug, slugs)),
+    ).toEqual([])
+    expect(await preparedLike('%"actions"."slug" in ($1, $2%')).toBe(0)
   })
 })

@@ -15,8 +15,11 @@ import { closeDb } from '#db/client.ts'
 import { readConfirmedCounts } from '#db/counters.ts'
 import {
   actions,
+  authorities,
   emailOutbox,
   follows,
+  letters as letterRows,
+  letterTemplates,
   signatures,
   supporters,
   type Action,
@@ -283,6 +286,113 @@ describe('signing', () => {
       .where(eq(supporters.id, signature!.supporterId))
     expect(supporter!.newsConsentAt).toBeNull()
     expect(await confirmedCount(action)).toBe(0)
+  })
+
+  test('confirming writes a letter to each authority, and thanks the supporter with the letter to the first target listed', async () => {
+    const action = await createAction(t.db)
+    // Stored first, the factory's minister is now the last target; a copy listed before every
+    // target still comes after them.
+    await t.db.update(authorities).set({ position: 3 }).where(eq(authorities.actionId, action.id))
+    await t.db.insert(authorities).values([
+      {
+        actionId: action.id,
+        role: 'copy',
+        position: 0,
+        name: 'Cora Copy',
+        title: 'Ambassador',
+        salutation: 'Dear Ambassador',
+        email: `ambassador-${letters(8)}@embassy.example`,
+      },
+      {
+        actionId: action.id,
+        position: 2,
+        name: 'Sam Second',
+        title: 'Prosecutor',
+        salutation: 'Dear Prosecutor',
+        postalAddress: '1 Court Road, Nairobi',
+      },
+    ])
+    // A template written later (in another language) is not the letter quoted.
+    await t.db.insert(letterTemplates).values({
+      actionId: action.id,
+      language: 'fr',
+      subject: 'Later',
+      body: 'A later template, {{supporter.firstName}}.',
+      createdAt: new Date(Date.now() + 60_000),
+    })
+    await sign(action, signInput({ firstName: 'Lena', lastName: 'Okoro' }))
+    expect(await signing.confirmSignature(await latestConfirmationToken(action))).toMatchObject({
+      status: 'ready',
+    })
+
+    const [signature] = await signaturesOn(action)
+    const written = await t.db
+      .select({ status: letterRows.status })
+      .from(letterRows)
+      .where(eq(letterRows.signatureId, signature!.id))
+    // Emailed to the two with an address; printed for the one without.
+    expect(written.map((row) => row.status).sort()).toEqual(['hand', 'queued', 'queued'])
+    const [thanks] = await emailsAbout(action, 'signature-thank-you')
+    expect(thanks!.payload).toMatchObject({
+      firstName: 'Lena',
+      authorityName: 'Sam Second, Prosecutor',
+      letter: expect.stringMatching(/^Dear Prosecutor,[\s\S]*Lena Okoro$/),
+    })
+  })
+
+  test('an action without authorities or a letter template still confirms, and thanks without a letter', async () => {
+    const action = await createAction(t.db)
+    await t.db.delete(authorities).where(eq(authorities.actionId, action.id))
+    await t.db.delete(letterTemplates).where(eq(letterTemplates.actionId, action.id))
+    await sign(action, signInput())
+    expect(await signing.confirmSignature(await latestConfirmationToken(action))).toMatchObject({
+      status: 'ready',
+    })
+    expect(await confirmedCount(action)).toBe(1)
+    const [thanks] = await emailsAbout(action, 'signature-thank-you')
+    expect(thanks!.payload).toMatchObject({ authorityName: '', letter: '' })
+  })
+
+  test('a withdrawn signature cannot be confirmed, and is not counted', async () => {
+    const action = await createAction(t.db)
+    await sign(action, signInput())
+    const token = await latestConfirmationToken(action)
+    await t.db
+      .update(signatures)
+      .set({ status: 'invalidated', invalidationReason: 'test', invalidatedAt: new Date() })
+      .where(eq(signatures.actionId, action.id))
+    expect(await signing.confirmSignature(token)).toEqual({ status: 'withdrawn' })
+    expect(await confirmedCount(action)).toBe(0)
+    expect(await emailsAbout(action, 'signature-thank-you')).toEqual([])
+  })
+
+  test('a confirmation that fails part way writes nothing: no count, letter, thanks or follow', async () => {
+    const action = await createAction(t.db)
+    await sign(action, signInput({ follow: true }))
+    const token = await latestConfirmationToken(action)
+    const [pending] = await signaturesOn(action)
+    // The letters' insert fails, among the writes sent together after the confirming update.
+    await t.db.execute(
+      sql.raw(`create or replace function fail_letter() returns trigger language plpgsql as
+        $$ begin raise exception 'letters refused for this test'; end $$;
+        create trigger fail_letter before insert on letters for each row
+        when (new.signature_id = '${pending!.id}') execute function fail_letter()`),
+    )
+    try {
+      await expect(signing.confirmSignature(token)).rejects.toMatchObject({
+        cause: { message: 'letters refused for this test' },
+      })
+    } finally {
+      await t.db.execute(sql`drop trigger fail_letter on letters`)
+    }
+    const [after] = await signaturesOn(action)
+    expect(after).toMatchObject({ status: 'pending', confirmedAt: null })
+    expect(await confirmedCount(action)).toBe(0)
+    expect(await emailsAbout(action, 'signature-thank-you')).toEqual([])
+    expect(await followOf(pending!.supporterId, action.id)).toMatchObject({ status: 'pending' })
+    // The link still works once the fault is gone.
+    expect(await signing.confirmSignature(token)).toMatchObject({ status: 'ready' })
+    expect(await confirmedCount(action)).toBe(1)
   })
 })
 
