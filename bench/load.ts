@@ -15,14 +15,30 @@ import type {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
-function summarise(result: AutocannonResult): HttpSummary {
+/**
+ * autocannon ends a run of a set number of requests at its next one-second sample, and counts
+ * that wait in its duration: a run answered in 4.1 s was reported as 5.02 s. Such runs are timed
+ * here instead, from the start to the last response.
+ */
+function responseClock() {
+  const started = performance.now()
+  let last = started
+  return {
+    responded: () => {
+      last = performance.now()
+    },
+    seconds: () => (last - started) / 1000,
+  }
+}
+
+function summarise(result: AutocannonResult, seconds = result.duration): HttpSummary {
   const statuses = Object.fromEntries(
     Object.entries(result.statusCodeStats ?? {}).map(([code, { count }]) => [code, Number(count)]),
   )
   return {
     requests: result.requests.total,
-    seconds: result.duration,
-    perSecond: result.requests.total / result.duration,
+    seconds,
+    perSecond: result.requests.total / seconds,
     p50: result.latency.p50,
     p99: result.latency.p99,
     bytes: result.throughput.total,
@@ -55,6 +71,7 @@ async function getLoad(job: Extract<LoadJob, { kind: 'get' }>) {
 async function signLoad(job: Extract<LoadJob, { kind: 'sign' }>): Promise<SignSummary> {
   let next = 0
   const accepted: string[] = []
+  const clock = responseClock()
   const result = await autocannon({
     url: job.baseUrl,
     connections: job.connections,
@@ -87,17 +104,19 @@ async function signLoad(job: Extract<LoadJob, { kind: 'sign' }>): Promise<SignSu
           return request
         },
         onResponse(status, _body, context) {
+          clock.responded()
           if (status === 303) accepted.push(context.email as string)
         },
       },
     ],
   })
-  return { ...summarise(result), accepted }
+  return { ...summarise(result, clock.seconds()), accepted }
 }
 
 /** POSTs each confirmation link once (the Confirm button). */
 async function confirmLoad(job: Extract<LoadJob, { kind: 'confirm' }>) {
   let next = 0
+  const clock = responseClock()
   const result = await autocannon({
     url: job.baseUrl,
     connections: job.connections,
@@ -113,10 +132,11 @@ async function confirmLoad(job: Extract<LoadJob, { kind: 'confirm' }>) {
           request.body = ''
           return request
         },
+        onResponse: clock.responded,
       },
     ],
   })
-  return summarise(result)
+  return summarise(result, clock.seconds())
 }
 
 /**
