@@ -642,7 +642,11 @@ export async function confirmSignature(token: string): Promise<ConfirmationView>
       result.status === 'rejected' ? [result.reason] : [],
     )
     const failure =
-      failures.find((error: { code?: string }) => error.code !== '25P02') ?? failures[0]
+      failures.find(
+        // Drizzle wraps the driver's error: its code is the cause's.
+        (error: { code?: string; cause?: { code?: string } }) =>
+          (error.cause?.code ?? error.code) !== '25P02',
+      ) ?? failures[0]
     if (failure) throw failure
     return { status: 'ready' as const, action }
   })

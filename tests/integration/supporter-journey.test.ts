@@ -366,25 +366,31 @@ describe('signing', () => {
     expect(await emailsAbout(action, 'signature-thank-you')).toEqual([])
   })
 
-  test('a confirmation that fails part way writes nothing: no count, letter, thanks or follow', async () => {
+  test('a confirmation that fails part way writes nothing (no count, letter, thanks or follow), and says what failed', async () => {
     const action = await createAction(t.db)
     await sign(action, signInput({ follow: true }))
     const token = await latestConfirmationToken(action)
     const [pending] = await signaturesOn(action)
-    // The letters' insert fails, among the writes sent together after the confirming update.
+    // The thank-you's insert fails, among the writes sent together after the confirming update;
+    // the letters' insert before it succeeds, and its wake-up after is refused ("transaction is
+    // aborted"): the error given is the thank-you's.
     await t.db.execute(
-      sql.raw(`create or replace function fail_letter() returns trigger language plpgsql as
-        $$ begin raise exception 'letters refused for this test'; end $$;
-        create trigger fail_letter before insert on letters for each row
-        when (new.signature_id = '${pending!.id}') execute function fail_letter()`),
+      sql.raw(`create or replace function fail_thanks() returns trigger language plpgsql as
+        $$ begin raise exception 'thanks refused for this test'; end $$;
+        create trigger fail_thanks before insert on email_outbox for each row
+        when (new.template = 'signature-thank-you' and new.supporter_id = '${pending!.supporterId}')
+        execute function fail_thanks()`),
     )
     try {
       await expect(signing.confirmSignature(token)).rejects.toMatchObject({
-        cause: { message: 'letters refused for this test' },
+        cause: { message: 'thanks refused for this test' },
       })
     } finally {
-      await t.db.execute(sql`drop trigger fail_letter on letters`)
+      await t.db.execute(sql`drop trigger fail_thanks on email_outbox`)
     }
+    expect(
+      await t.db.select().from(letterRows).where(eq(letterRows.signatureId, pending!.id)),
+    ).toEqual([])
     const [after] = await signaturesOn(action)
     expect(after).toMatchObject({ status: 'pending', confirmedAt: null })
     expect(await confirmedCount(action)).toBe(0)
