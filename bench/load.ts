@@ -31,7 +31,9 @@ function responseClock() {
   }
 }
 
-function summarise(result: AutocannonResult, seconds = result.duration): HttpSummary {
+function summarise(result: AutocannonResult, measured?: number): HttpSummary {
+  // No response at all: autocannon's own duration, rather than a rate over no time.
+  const seconds = measured || result.duration
   const statuses = Object.fromEntries(
     Object.entries(result.statusCodeStats ?? {}).map(([code, { count }]) => [code, Number(count)]),
   )

@@ -39,18 +39,23 @@ const upsertSuppressions = preparedStatement(sql`
   select * from unnest(${sql.placeholder('emails')}::text[],
     ${sql.placeholder('reasons')}::text[]::suppression_reason[], ${sql.placeholder('details')}::text[])
   on conflict (email_canonical) do update
-    -- A complaint outranks a bounce; either way the address stays suppressed.
+    -- A complaint outranks a bounce, and brings its detail; either way the address stays
+    -- suppressed.
     set reason = case when excluded.reason = 'complaint' then excluded.reason
-      else ${suppressions.reason} end`)
+        else ${suppressions.reason} end,
+      detail = case when excluded.reason = 'complaint' and ${suppressions.reason} <> 'complaint'
+        then excluded.detail else ${suppressions.detail} end`)
 
 export async function recordEmailEvents(events: z.output<typeof EmailEventsPayload>) {
   // One row per address: a batch may name one twice (a bounce, then a complaint), and one
-  // statement cannot update a row twice. The complaint is kept, as the upsert would.
+  // statement cannot update a row twice. The first event is kept, or the first complaint, as
+  // the upsert does across batches.
   const byAddress = new Map<string, { reason: 'bounce' | 'complaint'; detail: string | null }>()
   for (const event of events) {
     if (event.type !== 'complaint' && event.bounceType !== 'hard') continue
     const address = canonicalEmail(event.email)
-    if (byAddress.get(address)?.reason === 'complaint') continue
+    const kept = byAddress.get(address)
+    if (kept && (kept.reason === 'complaint' || event.type !== 'complaint')) continue
     byAddress.set(address, { reason: event.type, detail: event.detail ?? null })
   }
   if (byAddress.size === 0) return 0

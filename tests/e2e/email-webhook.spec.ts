@@ -36,8 +36,8 @@ test.describe('bounce and complaint webhook', () => {
           { type: 'complaint', email: `angry.${tag}@example.org`, detail: 'abuse report' },
           { type: 'bounce', bounceType: 'soft', email: `full.${tag}@example.org` },
           // The same address twice in one batch, either way round: suppressed once, as a complaint.
-          { type: 'bounce', email: `twice.${tag}@example.org` },
-          { type: 'complaint', email: `Twice.${tag}@example.org` },
+          { type: 'bounce', email: `twice.${tag}@example.org`, detail: 'mailbox gone' },
+          { type: 'complaint', email: `Twice.${tag}@example.org`, detail: 'marked as spam' },
           { type: 'bounce', email: `angry.${tag}@example.org` },
         ],
       },
@@ -46,12 +46,33 @@ test.describe('bounce and complaint webhook', () => {
     expect(await response.json()).toEqual({ received: 6, suppressed: 3 })
     const rows = await withDatabase(
       (sql) =>
-        sql`select email_canonical, reason from suppressions where email_canonical like ${`%.${tag}@example.org`} order by 1`,
+        sql`select email_canonical, reason, detail from suppressions where email_canonical like ${`%.${tag}@example.org`} order by 1`,
     )
-    expect(rows.map((r) => [r.email_canonical, r.reason])).toEqual([
-      [`angry.${tag}@example.org`, 'complaint'],
-      [`hard.${tag}@example.org`, 'bounce'],
-      [`twice.${tag}@example.org`, 'complaint'],
+    expect(rows.map((r) => [r.email_canonical, r.reason, r.detail])).toEqual([
+      [`angry.${tag}@example.org`, 'complaint', 'abuse report'],
+      [`hard.${tag}@example.org`, 'bounce', null],
+      [`twice.${tag}@example.org`, 'complaint', 'marked as spam'],
+    ])
+
+    // Later batches: a complaint about a bounced address outranks it; a bounce changes nothing.
+    for (const event of [
+      { type: 'complaint', email: `hard.${tag}@example.org`, detail: 'reported later' },
+      { type: 'bounce', email: `twice.${tag}@example.org`, detail: 'bounced later' },
+    ]) {
+      const later = await request.post('/webhooks/email-events', {
+        headers: { Authorization: `Bearer ${SECRET}` },
+        data: event,
+      })
+      expect(later.status()).toBe(202)
+    }
+    const after = await withDatabase(
+      (sql) =>
+        sql`select email_canonical, reason, detail from suppressions where email_canonical like ${`%.${tag}@example.org`} order by 1`,
+    )
+    expect(after.map((r) => [r.email_canonical, r.reason, r.detail])).toEqual([
+      [`angry.${tag}@example.org`, 'complaint', 'abuse report'],
+      [`hard.${tag}@example.org`, 'complaint', 'reported later'],
+      [`twice.${tag}@example.org`, 'complaint', 'marked as spam'],
     ])
   })
 })

@@ -10,6 +10,7 @@ import postgres from 'postgres'
 import { createDb, type Database } from '#db/client.ts'
 import { anyOf } from '#db/prepared.ts'
 import { actions } from '#db/schema.ts'
+import { createAction } from '#tests/support/factories.ts'
 import { startRelay } from '#tests/support/relay.ts'
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest'
 import {
@@ -339,12 +340,13 @@ describe('Drizzle queries on postgres.js', () => {
     expect(await preparedLike('%"actions"."slug" = $1%')).toBe(1)
   })
 
-  test('a list given with anyOf is one statement whatever its length', async () => {
+  test('a list given with anyOf is one statement whatever its length, and finds what it lists', async () => {
+    const action = await createAction(db)
     for (const length of [1, 2, 5, 40]) {
-      const ids = Array.from({ length }, () => crypto.randomUUID())
+      const ids = [...Array.from({ length: length - 1 }, () => crypto.randomUUID()), action.id]
       expect(
         await db.select({ id: actions.id }).from(actions).where(anyOf(actions.id, ids)),
-      ).toEqual([])
+      ).toEqual([{ id: action.id }])
     }
     expect(await preparedLike('%"actions"."id" = any($1::uuid[])%')).toBe(1)
   })

@@ -386,7 +386,7 @@ describe('signing', () => {
         cause: { message: 'thanks refused for this test' },
       })
     } finally {
-      await t.db.execute(sql`drop trigger fail_thanks on email_outbox`)
+      await t.db.execute(sql`drop trigger if exists fail_thanks on email_outbox`)
     }
     expect(
       await t.db.select().from(letterRows).where(eq(letterRows.signatureId, pending!.id)),
