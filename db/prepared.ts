@@ -39,6 +39,10 @@ export function preparedStatement<Row extends Record<string, unknown> = Record<s
  * prepared (patches/drizzle-orm+0.45.4.patch): each length would be a statement of its own, kept
  * by the connection and by PostgreSQL until the connection closes.
  */
-export function anyOf(column: AnyPgColumn, values: readonly unknown[]) {
+export function anyOf<Column extends AnyPgColumn>(
+  column: Column,
+  // Sent as they are (no column encoder): for uuid and text columns, which is where lists go.
+  values: readonly Column['_']['data'][],
+) {
   return sql`${column} = any(${sql.param(values)}::${sql.raw(column.getSQLType())}[])`
 }
