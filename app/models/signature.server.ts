@@ -3,6 +3,7 @@
 // never depends on the address's history, so nobody can learn whether someone else has signed:
 // only the email differs.
 import { and, eq, sql } from 'drizzle-orm'
+import { allPipelined } from '#db/pipelined.ts'
 import { anyOf, preparedStatement } from '#db/prepared.ts'
 import { addConfirmedSignatures, readConfirmedCounts } from '#db/counters.ts'
 import {
@@ -611,12 +612,9 @@ export async function confirmSignature(token: string): Promise<ConfirmationView>
       .where(and(eq(signatures.id, row.id), eq(signatures.status, 'pending')))
       .returning({ id: signatures.id })
     if (!confirmed) return { status: 'already-confirmed' as const, action }
-    // What follows depends only on what was read: sent together, postgres.js pipelines a
-    // transaction's queries, so they cost one round trip rather than one each. A failure
-    // aborts the transaction, and the later statements with it. Every branch settles before
-    // the transaction ends (not Promise.all): a branch's next statement must never reach the
-    // connection after the rollback, outside the transaction.
-    const written = await Promise.allSettled([
+    // What follows depends only on what was read: sent together, one round trip rather than
+    // one each.
+    await allPipelined([
       addConfirmedSignatures(tx, row.actionId),
       // The letters to the authorities leave with the confirmation, never before it.
       createLettersForSignature(tx, row.id, row),
@@ -637,17 +635,6 @@ export async function confirmSignature(token: string): Promise<ConfirmationView>
           .set({ newsConsentAt: sql`coalesce(${supporters.newsConsentAt}, now())` })
           .where(eq(supporters.id, row.supporterId)),
     ])
-    // The statement that failed, rather than one refused after it ("transaction is aborted").
-    const failures = written.flatMap((result) =>
-      result.status === 'rejected' ? [result.reason] : [],
-    )
-    const failure =
-      failures.find(
-        // Drizzle wraps the driver's error: its code is the cause's.
-        (error: { code?: string; cause?: { code?: string } }) =>
-          (error.cause?.code ?? error.code) !== '25P02',
-      ) ?? failures[0]
-    if (failure) throw failure
     return { status: 'ready' as const, action }
   })
 }
