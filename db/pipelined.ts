@@ -17,9 +17,9 @@ export async function allPipelined<const T extends readonly unknown[]>(
   )
   const failure =
     failures.find(
-      // Drizzle wraps the driver's error: its code is the cause's.
-      (error: { code?: string; cause?: { code?: string } }) =>
-        (error.cause?.code ?? error.code) !== '25P02',
+      // Drizzle wraps the driver's error: its code is the cause's. (Anything may be thrown.)
+      (error: { code?: string; cause?: { code?: string } } | null | undefined) =>
+        (error?.cause?.code ?? error?.code) !== '25P02',
     ) ?? failures[0]
   if (failures.length > 0) throw failure
   return settled.map((result) => (result as PromiseFulfilledResult<unknown>).value) as {

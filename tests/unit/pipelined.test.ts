@@ -39,6 +39,12 @@ describe('statements sent together in a transaction', () => {
     ).rejects.toBe(failed)
   })
 
+  test('throw whatever was thrown, even when it is not an error', async () => {
+    await expect(allPipelined([Promise.reject(undefined), Promise.resolve(1)])).rejects.toBe(
+      undefined,
+    )
+  })
+
   test('throw only once every statement has settled, so none runs after the rollback', async () => {
     let lastSettled = false
     const outcome = allPipelined([
