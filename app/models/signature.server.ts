@@ -504,40 +504,6 @@ export type ConfirmationView =
   | { status: 'invalid' }
   | { status: 'withdrawn' }
 
-async function findSignatureForToken(token: string) {
-  const verified = await verifyLinkToken('confirm-signature', token)
-  if (!verified.ok) return { problem: verified.problem }
-  const [row] = await getDb()
-    .select({
-      id: signatures.id,
-      status: signatures.status,
-      supporterId: signatures.supporterId,
-      wantsNews: signatures.wantsNews,
-      actionId: actions.id,
-      slug: actions.slug,
-      title: actions.title,
-      atRiskName: actions.atRiskName,
-      actionStatus: actions.status,
-    })
-    .from(signatures)
-    .innerJoin(actions, eq(actions.id, signatures.actionId))
-    .where(eq(signatures.id, verified.payload.sid))
-  if (!row) return { problem: 'invalid' as const }
-  return { row }
-}
-
-/** What the confirmation page shows before the supporter presses Confirm. Changes nothing. */
-export async function getConfirmationView(token: string): Promise<ConfirmationView> {
-  const found = await findSignatureForToken(token)
-  if (!found.row) return { status: found.problem }
-  const { row } = found
-  const action = { slug: row.slug, title: row.title, atRiskName: row.atRiskName }
-  if (row.status === 'invalidated') return { status: 'withdrawn' }
-  if (row.status === 'confirmed') return { status: 'already-confirmed', action }
-  if (row.actionStatus !== 'active') return { status: 'not-open', action }
-  return { status: 'ready', action }
-}
-
 type ConfirmationRead = {
   id: string
   status: 'pending' | 'confirmed' | 'invalidated'
@@ -569,7 +535,8 @@ type ConfirmationRead = {
 /**
  * Everything confirming a signature writes from, in one statement: in a surge every confirmation
  * runs it, and each separate query cost a round trip (on this kind of machine, one write to
- * PostgreSQL's socket costs more CPU than building the query).
+ * PostgreSQL's socket costs more CPU than building the query). The page's GET reads the same
+ * row: one read of a signature by its token.
  */
 const readConfirmation = preparedStatement<ConfirmationRead>(sql`
   select ${signatures.id} as id, ${signatures.status} as status,
@@ -591,15 +558,34 @@ const readConfirmation = preparedStatement<ConfirmationRead>(sql`
   left join ${supporters} on ${supporters.id} = ${signatures.supporterId}
   where ${signatures.id} = ${sql.placeholder('id')}`)
 
+async function findSignatureForToken(token: string) {
+  const verified = await verifyLinkToken('confirm-signature', token)
+  if (!verified.ok) return { problem: verified.problem }
+  const [row] = await readConfirmation(getDb(), { id: verified.payload.sid })
+  if (!row) return { problem: 'invalid' as const }
+  return { row }
+}
+
+/** What the confirmation page shows before the supporter presses Confirm. Changes nothing. */
+export async function getConfirmationView(token: string): Promise<ConfirmationView> {
+  const found = await findSignatureForToken(token)
+  if (!found.row) return { status: found.problem }
+  const { row } = found
+  const action = { slug: row.slug, title: row.title, atRiskName: row.atRiskName }
+  if (row.status === 'invalidated') return { status: 'withdrawn' }
+  if (row.status === 'confirmed') return { status: 'already-confirmed', action }
+  if (row.actionStatus !== 'active') return { status: 'not-open', action }
+  return { status: 'ready', action }
+}
+
 /**
  * Confirms a pending signature: counted exactly once, whatever the number of clicks; the
  * follow and news choices made when signing take effect now.
  */
 export async function confirmSignature(token: string): Promise<ConfirmationView> {
-  const verified = await verifyLinkToken('confirm-signature', token)
-  if (!verified.ok) return { status: verified.problem }
-  const [row] = await readConfirmation(getDb(), { id: verified.payload.sid })
-  if (!row) return { status: 'invalid' }
+  const found = await findSignatureForToken(token)
+  if (!found.row) return { status: found.problem }
+  const { row } = found
   const action = { slug: row.slug, title: row.title, atRiskName: row.atRiskName }
   if (row.status === 'invalidated') return { status: 'withdrawn' }
   if (row.actionStatus !== 'active' && row.status === 'pending')
