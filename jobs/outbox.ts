@@ -360,16 +360,23 @@ const markOutboxMessagesSent = preparedStatement(sql`
 
 /**
  * Marks claimed messages sent (the fan-out's common case). Marks made while one runs go together
- * in the next, one statement and one commit for many.
+ * in the next, one statement and one commit for many; `gather` lets a mark wait a moment for
+ * more (see createCoalescer).
  */
-export function createOutboxSentMarker(db: Database) {
-  const markSent = createCoalescer(async (sent: { id: string; smtpMessageId: string | null }[]) => {
-    await markOutboxMessagesSent(db, {
-      ids: sent.map((row) => row.id),
-      messageIds: sent.map((row) => row.smtpMessageId),
-    })
-    return sent.map(() => undefined)
-  })
+export function createOutboxSentMarker(
+  db: Database,
+  { gather }: { gather?: { minBatch: number; maxWaitMs: number } } = {},
+) {
+  const markSent = createCoalescer(
+    async (sent: { id: string; smtpMessageId: string | null }[]) => {
+      await markOutboxMessagesSent(db, {
+        ids: sent.map((row) => row.id),
+        messageIds: sent.map((row) => row.smtpMessageId),
+      })
+      return sent.map(() => undefined)
+    },
+    { gather },
+  )
   return (id: string, smtpMessageId: string | undefined) =>
     markSent({ id, smtpMessageId: smtpMessageId ?? null })
 }

@@ -27,6 +27,11 @@ export type EmailDeliveryDeps = {
   mailFrom: string
   appUrl: string
   claimTimeoutMs: number
+  /**
+   * How sent marks gather into one statement (see createCoalescer). A message keeps its sending
+   * slot until its mark is written, so what a crash can send twice stays within the concurrency.
+   */
+  sentMarks?: { minBatch: number; maxWaitMs: number }
 }
 
 type SmtpError = Error & {
@@ -155,7 +160,7 @@ export function createEmailSender(deps: EmailDeliveryDeps) {
   const { db, transport } = deps
   // An update is rendered once per locale for all its followers; only the unsubscribe link varies.
   const renderCache = createRenderCache()
-  const markSent = createOutboxSentMarker(db)
+  const markSent = createOutboxSentMarker(db, { gather: deps.sentMarks })
 
   /** After a failure worth trying again: pending again, or failed on the last attempt. */
   async function retryOrGiveUp(message: ClaimedMessage, reason: string, options: SendOptions) {

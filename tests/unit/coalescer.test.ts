@@ -1,4 +1,4 @@
-import { describe, expect, test } from 'vitest'
+import { afterEach, describe, expect, test, vi } from 'vitest'
 import { createCoalescer } from '#jobs/coalescer.ts'
 
 /** A run that records its batches and answers when told to. */
@@ -69,5 +69,45 @@ describe('coalescer', () => {
   test('a run that answers the wrong number of items fails its callers instead of mixing them up', async () => {
     const call = createCoalescer(async (items: number[]) => items.slice(1))
     await expect(call(1)).rejects.toThrow('0 results for 1 items')
+  })
+})
+
+describe('coalescer gathering a batch', () => {
+  afterEach(() => {
+    vi.useRealTimers()
+  })
+
+  test('a batch goes as soon as it has its least number of items', () => {
+    const { run, batches } = recordingRun()
+    const call = createCoalescer(run, { gather: { minBatch: 3, maxWaitMs: 5 } })
+    void [1, 2, 3].map(call)
+    expect(batches).toEqual([[1, 2, 3]])
+  })
+
+  test('fewer items wait for company, but no longer than the wait allowed from the first', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
+    const { run, batches } = recordingRun()
+    const call = createCoalescer(run, { gather: { minBatch: 3, maxWaitMs: 5 } })
+    void call(1)
+    await vi.advanceTimersByTimeAsync(4)
+    void call(2)
+    expect(batches).toEqual([])
+    await vi.advanceTimersByTimeAsync(1)
+    expect(batches).toEqual([[1, 2]])
+  })
+
+  test('items that waited their time while a batch ran go when it ends, without waiting again', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
+    const { run, batches, answerNext } = recordingRun()
+    const call = createCoalescer(run, { gather: { minBatch: 3, maxWaitMs: 5 } })
+    void [1, 2, 3].map(call)
+    void call(4)
+    await vi.advanceTimersByTimeAsync(10)
+    expect(batches).toEqual([[1, 2, 3]])
+    await answerNext()
+    expect(batches).toEqual([[1, 2, 3], [4]])
+    // Gathering starts afresh for later items.
+    void call(5)
+    expect(batches).toEqual([[1, 2, 3], [4]])
   })
 })
