@@ -117,7 +117,14 @@ export function runLoad<J extends LoadJob>(
   return new Promise((resolve, reject) => {
     const child = fork(path.join(projectRoot, 'bench', 'load.ts'), [], {
       cwd: projectRoot,
-      execArgv: ['--import', 'tsx'],
+      execArgv: [
+        '--import',
+        'tsx',
+        // `npm run bench -- --profile` profiles the load (and so the limits) too.
+        ...(process.env.BENCH_LOAD_PROFILE_DIR
+          ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_LOAD_PROFILE_DIR}`]
+          : []),
+      ],
       env: { ...process.env, ...env },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     })
@@ -134,12 +141,18 @@ export function runLoad<J extends LoadJob>(
       () => finish(new Error(`load job "${job.kind}" did not finish within ${timeoutMs} ms`)),
       timeoutMs,
     )
+    let result: { value: ResultOf<J> } | undefined
     child.on('message', (message: { ok: boolean; result?: ResultOf<J>; error?: string }) => {
-      if (message.ok) finish(null, message.result)
-      else finish(new Error(`load job "${job.kind}" failed: ${message.error}`))
+      if (!message.ok) finish(new Error(`load job "${job.kind}" failed: ${message.error}`))
+      // It exits once the result is sent; a profiled child must exit by itself to write its
+      // profile, so it is waited for.
+      else if (process.env.BENCH_LOAD_PROFILE_DIR) result = { value: message.result! }
+      else finish(null, message.result)
     })
     child.on('exit', (code) =>
-      finish(new Error(`load job "${job.kind}" exited (${code}) without a result`)),
+      result
+        ? finish(null, result.value)
+        : finish(new Error(`load job "${job.kind}" exited (${code}) without a result`)),
     )
     child.send(job)
     signal?.addEventListener('abort', () => {
