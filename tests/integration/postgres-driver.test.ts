@@ -6,10 +6,14 @@ import crypto from 'node:crypto'
 import net from 'node:net'
 import { pipeline, Writable } from 'node:stream'
 import { eq, inArray, sql } from 'drizzle-orm'
+import { drizzle } from 'drizzle-orm/postgres-js'
 import postgres from 'postgres'
 import { createDb, type Database } from '#db/client.ts'
 import { anyOf } from '#db/prepared.ts'
+import * as schema from '#db/schema.ts'
 import { actions } from '#db/schema.ts'
+import { BULK_CLAIM_SETTINGS, createBulkClaimer } from '#jobs/outbox.ts'
+import { sendContext } from '#jobs/workers/email-delivery.ts'
 import { createAction } from '#tests/support/factories.ts'
 import { startRelay } from '#tests/support/relay.ts'
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest'
@@ -358,4 +362,52 @@ describe('Drizzle queries on postgres.js', () => {
     ).toEqual([])
     expect(await preparedLike('%"actions"."slug" in ($1, $2%')).toBe(0)
   })
+})
+
+// Every Drizzle query runs prepared (patches/), and after five runs of a prepared statement
+// PostgreSQL may plan it once for any values (a generic plan) when that is estimated to cost no
+// more than the plans made for each run's values. The bulk claim's generic plan cannot know its
+// LIMIT and, with a fan-out's rows due, hash-joins against a scan of the whole outbox, every sent
+// row included: its connection plans it for each run (BULK_CLAIM_SETTINGS). This checks what
+// PostgreSQL actually runs, from auto_explain's plans sent to the client as notices.
+test('the bulk claim is planned for its values on every run, never scanning the whole outbox', async () => {
+  await t.db.$client`
+    insert into email_outbox (idempotency_key, template, to_address, status, claimed_at, sent_at)
+    select 'plan-sent:' || g, 'action-update', 'sent-' || g || '@example.org', 'sent', now(), now()
+    from generate_series(1, 10000) as g`
+  // A fan-out under way: thousands of messages due.
+  await t.db.$client`
+    insert into email_outbox (idempotency_key, template, to_address)
+    select 'plan-due:' || g, 'action-update', 'due-' || g || '@example.org'
+    from generate_series(1, 10000) as g`
+  await t.db.$client`analyze`
+
+  const plans: string[] = []
+  const client = postgres(t.url, {
+    max: 1,
+    onnotice: (notice) => plans.push(String(notice.message)),
+    connection: BULK_CLAIM_SETTINGS,
+  })
+  try {
+    await client`load 'auto_explain'`
+    await client`set auto_explain.log_min_duration = 0`
+    await client`set auto_explain.log_level = notice`
+    const claim = createBulkClaimer(drizzle(client, { schema }) as unknown as Database, {
+      context: sendContext,
+    })
+    const claimPlans = () => plans.filter((plan) => plan.includes('claimed_at'))
+    for (let run = 0; run < 10; run++) expect(await claim(15 + run)).toHaveLength(15 + run)
+    expect(claimPlans()).toHaveLength(10)
+    for (const plan of claimPlans()) {
+      expect(plan).toContain('Index Scan using email_outbox_pkey')
+      expect(plan).not.toMatch(/Seq Scan on email_outbox\b/)
+    }
+
+    // The check can tell: given its generic plan, the same statement scans the outbox.
+    await client`set plan_cache_mode = force_generic_plan`
+    expect(await claim(20)).toHaveLength(20)
+    expect(claimPlans().at(-1) ?? '').toMatch(/Seq Scan on email_outbox\b/)
+  } finally {
+    await client.end({ timeout: 1 })
+  }
 })
