@@ -29,6 +29,12 @@ export type BulkDeliveryOptions = {
   send: (claimed: ClaimedEmail, options: SendOptions) => Promise<SendOutcome>
   /** Messages sent at once; up to twice as many more are claimed ahead (see claimMore). */
   concurrency: number
+  /**
+   * After this long a claim may be given to another worker (releaseStaleClaims). A claimed-ahead
+   * message still waiting at half of it (a relay slow to answer) is given back, not sent, so
+   * that it cannot go twice.
+   */
+  claimTimeoutMs: number
   /** Tries before a message fails for good, and the first retry's delay (doubling), as queued. */
   attempts: number
   backoffMs: number
@@ -44,6 +50,7 @@ export function startBulkDelivery({
   claimDeadlineMs = 30_000,
   send,
   concurrency,
+  claimTimeoutMs,
   attempts,
   backoffMs,
   log,
@@ -62,7 +69,8 @@ export function startBulkDelivery({
     claimBulk = createBulkClaimer(claimDb, { context: sendContext })
     unanswered.$client.end({ timeout: 0 }).catch(() => {})
   }
-  const ready: ClaimedEmail[] = []
+  // Claimed messages waiting for a sender, with when their claim was made.
+  const ready: (ClaimedEmail & { claimedAt: number })[] = []
   let sending = 0
   let claiming: Promise<void> | undefined
   // The last claim took all it asked for: more are due, so claim again as soon as there is room.
@@ -89,7 +97,8 @@ export function startBulkDelivery({
         if (failing) log('worker: bulk delivery recovered')
         failing = false
         moreDue = claimed.length === room
-        ready.push(...claimed)
+        const claimedAt = Date.now()
+        for (const email of claimed) ready.push({ ...email, claimedAt })
       })
       .catch((error: Error) => {
         if (error instanceof ClaimUnansweredError) {
@@ -113,6 +122,13 @@ export function startBulkDelivery({
   function sendReady() {
     while (!stopped && sending < concurrency && ready.length > 0) {
       const claimed = ready.shift()!
+      if (Date.now() - claimed.claimedAt > claimTimeoutMs / 2) {
+        const { id, attempts: claimedAttempts } = claimed.message
+        releaseOutboxMessage(db, id, { claimedAttempts }).catch((error: Error) =>
+          log(`worker: could not give back bulk email: ${describeDatabaseError(error)}`),
+        )
+        continue
+      }
       sending++
       const tries = claimed.message.attempts
       send(claimed, {
@@ -141,9 +157,11 @@ export function startBulkDelivery({
       stopped = true
       await claiming
       const unsent = ready.splice(0)
-      await Promise.all(unsent.map(({ message }) => releaseOutboxMessage(db, message.id))).catch(
-        (error: Error) => log(`worker: could not give back bulk email: ${error.message}`),
-      )
+      await Promise.all(
+        unsent.map(({ message }) =>
+          releaseOutboxMessage(db, message.id, { claimedAttempts: message.attempts }),
+        ),
+      ).catch((error: Error) => log(`worker: could not give back bulk email: ${error.message}`))
       if (sending > 0) await new Promise<void>((resolve) => (drained = resolve))
       await closeDb(claimDb)
     },

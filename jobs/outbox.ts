@@ -404,8 +404,16 @@ export async function markOutboxSent(
     .where(and(eq(emailOutbox.id, id), eq(emailOutbox.status, 'sending')))
 }
 
-/** Puts a claimed row back, out of the queue, for the dispatcher to send later (a paused case). */
-export async function releaseOutboxMessage(db: Database, id: string) {
+/**
+ * Puts a claimed row back, out of the queue, for the dispatcher to send later (a paused case).
+ * With `claimedAttempts` (the row's attempts as its claim returned them), only that claim is
+ * given back, not a later one that took the row after this claim timed out.
+ */
+export async function releaseOutboxMessage(
+  db: Database,
+  id: string,
+  { claimedAttempts }: { claimedAttempts?: number } = {},
+) {
   await db
     .update(emailOutbox)
     .set({
@@ -413,7 +421,13 @@ export async function releaseOutboxMessage(db: Database, id: string) {
       enqueuedAt: null,
       attempts: sql`greatest(${emailOutbox.attempts} - 1, 0)`,
     })
-    .where(and(eq(emailOutbox.id, id), eq(emailOutbox.status, 'sending')))
+    .where(
+      and(
+        eq(emailOutbox.id, id),
+        eq(emailOutbox.status, 'sending'),
+        claimedAttempts === undefined ? undefined : eq(emailOutbox.attempts, claimedAttempts),
+      ),
+    )
 }
 
 /** Its job is gone from Redis: a row still pending is enqueued again by the dispatcher's next pass. */

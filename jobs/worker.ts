@@ -90,9 +90,10 @@ export async function startWorkers(config: WorkerConfig, log: Log = console.log)
     mailFrom: config.MAIL_FROM,
     appUrl: config.APP_URL,
     claimTimeoutMs: config.OUTBOX_CLAIM_TIMEOUT_MS,
-    // A fan-out's marks wait up to 5 ms for half the senders' worth: a statement and a commit
-    // for every 2.5 messages became one for every 4.5 (half the worker's statements), while the
-    // other half of the senders keep the SMTP pool busy.
+    // Sent marks wait up to 5 ms for half the senders' worth: in a fan-out, a statement and a
+    // commit for every 2.5 messages became one for every 4.5 (half the worker's statements),
+    // while most senders keep the SMTP pool busy. Queued mail (a confirmation) shares the
+    // sender, so its job may end up to 5 ms later in a quiet moment.
     sentMarks: { minBatch: Math.max(1, Math.floor(config.EMAIL_CONCURRENCY / 2)), maxWaitMs: 5 },
   }
   // One sender for both ways mail goes: queued (a job each) and bulk (straight from PostgreSQL).
@@ -107,6 +108,7 @@ export async function startWorkers(config: WorkerConfig, log: Log = console.log)
       }),
     send: sendClaimed,
     concurrency: config.EMAIL_CONCURRENCY,
+    claimTimeoutMs: config.OUTBOX_CLAIM_TIMEOUT_MS,
     attempts: config.EMAIL_ATTEMPTS,
     backoffMs: config.EMAIL_BACKOFF_MS,
     log,

@@ -5,7 +5,7 @@ import crypto from 'node:crypto'
 import net from 'node:net'
 import { createDb } from '#db/client.ts'
 import { startBulkDelivery } from '#jobs/bulk-delivery.ts'
-import { BULK_CLAIM_SETTINGS, writeOutboxMessages } from '#jobs/outbox.ts'
+import { BULK_CLAIM_SETTINGS, markOutboxSent, writeOutboxMessages } from '#jobs/outbox.ts'
 import type { ClaimedEmail } from '#jobs/workers/email-delivery.ts'
 import { createTestDatabase, type TestDatabase } from '#tests/support/database.ts'
 import { afterAll, beforeAll, expect, inject, test } from 'vitest'
@@ -50,6 +50,7 @@ test('a bulk claim that gets no answer is given up, and the update goes out on a
       return { sent: true }
     },
     concurrency: 2,
+    claimTimeoutMs: 60_000,
     attempts: 3,
     backoffMs: 1000,
     log: (line) => log.push(line),
@@ -66,5 +67,56 @@ test('a bulk claim that gets no answer is given up, and the update goes out on a
     await bulk.stop()
     for (const socket of silent) socket.destroy()
     await new Promise((resolve) => server.close(resolve))
+  }
+})
+
+// Messages are claimed ahead of the senders. One that waits behind a slow relay until its claim
+// times out may meanwhile be claimed again (releaseStaleClaims puts it back), and sent: the copy
+// still waiting must then not go as well.
+test('a claimed-ahead message that waited half the claim timeout is given back, not sent: each message goes once', async () => {
+  const ids = await writeOutboxMessages(
+    t.db,
+    [1, 2, 3, 4].map((n) => ({
+      idempotencyKey: `update:claimed-ahead:${n}`,
+      template: 'action-update',
+      to: `follower-${n}@example.org`,
+      params: { updateId: crypto.randomUUID() },
+    })),
+  )
+  const sent: string[] = []
+  const bulk = startBulkDelivery({
+    db: t.db,
+    openClaimDb: () => createDb(t.url, { max: 1, settings: BULK_CLAIM_SETTINGS }),
+    send: async ({ message }: ClaimedEmail) => {
+      if (sent.length === 0) {
+        // The first message meets a slow relay. Meanwhile the claims of those waiting behind it
+        // time out, as releaseStaleClaims finds them (here at 550 ms, past half of 1,000).
+        await new Promise((resolve) => setTimeout(resolve, 550))
+        const waiting = [...ids.values()].filter((id) => id !== message.id)
+        await t.db.$client`
+          update email_outbox set status = 'pending'
+          where status = 'sending' and id = any(${waiting}::uuid[])`
+        await new Promise((resolve) => setTimeout(resolve, 100))
+      }
+      sent.push(message.id)
+      await markOutboxSent(t.db, message.id, undefined)
+      return { sent: true }
+    },
+    concurrency: 1,
+    claimTimeoutMs: 1000,
+    attempts: 3,
+    backoffMs: 1000,
+    log: () => {},
+  })
+  const poll = setInterval(() => bulk.wake(), 100)
+  try {
+    bulk.wake()
+    await expect.poll(() => sent.length, { timeout: 8_000 }).toBeGreaterThanOrEqual(4)
+    // Long enough for a stale copy to go too, if one were kept.
+    await new Promise((resolve) => setTimeout(resolve, 500))
+    expect([...sent].sort()).toEqual([...ids.values()].sort())
+  } finally {
+    clearInterval(poll)
+    await bulk.stop()
   }
 })
