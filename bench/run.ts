@@ -611,12 +611,15 @@ async function fanoutScenario() {
   )
 
   const bareAfter = await bareTransport(Math.floor(scale.followers / 2))
+  const bareSeconds = bareBefore.seconds + bareAfter.seconds
   const limit = {
     sent: bareBefore.sent + bareAfter.sent,
-    seconds: bareBefore.seconds + bareAfter.seconds,
+    failed: bareBefore.failed + bareAfter.failed,
+    seconds: bareSeconds,
+    perSecond: (bareBefore.sent + bareAfter.sent) / bareSeconds,
     cpuSeconds: bareBefore.cpuSeconds + bareAfter.cpuSeconds,
   }
-  const limitPerSecond = limit.sent / limit.seconds
+  const limitPerSecond = limit.perSecond
   log(
     `bare pooled transport: ${limitPerSecond.toFixed(0)} messages/s (${bareBefore.perSecond.toFixed(0)}/s before the fan-out, ${bareAfter.perSecond.toFixed(0)}/s after)`,
   )

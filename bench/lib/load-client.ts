@@ -137,11 +137,15 @@ export function runLoad<J extends LoadJob>(
       if (error) reject(error)
       else resolve(value!)
     }
+    let result: { value: ResultOf<J> } | undefined
     const timer = setTimeout(
-      () => finish(new Error(`load job "${job.kind}" did not finish within ${timeoutMs} ms`)),
+      () =>
+        // A result already sent counts, even if the child is slow to exit (to write a profile).
+        result
+          ? finish(null, result.value)
+          : finish(new Error(`load job "${job.kind}" did not finish within ${timeoutMs} ms`)),
       timeoutMs,
     )
-    let result: { value: ResultOf<J> } | undefined
     child.on('message', (message: { ok: boolean; result?: ResultOf<J>; error?: string }) => {
       if (!message.ok) finish(new Error(`load job "${job.kind}" failed: ${message.error}`))
       // It exits once the result is sent; a profiled child must exit by itself to write its

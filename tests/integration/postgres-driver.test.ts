@@ -382,6 +382,16 @@ test('the bulk claim is planned for its values on every run, never scanning the 
     from generate_series(1, 10000) as g`
   await t.db.$client`analyze`
 
+  // The claim's pool, as the worker opens it, plans every run.
+  const claimDb = createDb(t.url, { max: 1, settings: BULK_CLAIM_SETTINGS })
+  try {
+    const [mode] = await claimDb.$client<{ mode: string }[]>`
+      select current_setting('plan_cache_mode') as mode`
+    expect(mode?.mode).toBe('force_custom_plan')
+  } finally {
+    await claimDb.$client.end({ timeout: 1 })
+  }
+
   const plans: string[] = []
   const client = postgres(t.url, {
     max: 1,

@@ -110,4 +110,27 @@ describe('coalescer gathering a batch', () => {
     void call(5)
     expect(batches).toEqual([[1, 2, 3], [4]])
   })
+
+  test('a batch that filled up stops its wait: a later item waits the whole time again, and each gets its own result', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
+    const { run, batches, answerNext } = recordingRun()
+    const call = createCoalescer(run, { gather: { minBatch: 3, maxWaitMs: 5 } })
+    const first = call(1)
+    await vi.advanceTimersByTimeAsync(3)
+    const rest = [call(2), call(3)]
+    expect(batches).toEqual([[1, 2, 3]])
+    await answerNext()
+    const fourth = call(4)
+    await vi.advanceTimersByTimeAsync(2)
+    expect(batches).toEqual([[1, 2, 3]])
+    await vi.advanceTimersByTimeAsync(3)
+    expect(batches).toEqual([[1, 2, 3], [4]])
+    await answerNext()
+    expect(await Promise.all([first, ...rest, fourth])).toEqual([
+      'done 1',
+      'done 2',
+      'done 3',
+      'done 4',
+    ])
+  })
 })
