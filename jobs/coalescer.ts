@@ -2,9 +2,9 @@
  * Gathers the calls made while earlier ones are running into one call with all their items, like
  * Nagle's algorithm: a call made while fewer than `maxInFlight` batches run goes at once, alone;
  * those made while all are busy wait and go together in the next. Quiet times cost nothing extra
- * (unless `gather` asks a batch to wait), and under load one statement serves many callers (the worker's concurrent deliveries each
- * claimed and marked their message with a statement of their own: a round trip, a socket write
- * and, for the mark, a commit each).
+ * (unless `gather` asks a batch to wait), and under load one statement serves many callers (the
+ * worker's concurrent deliveries each claimed and marked their message with a statement of their
+ * own: a round trip, a socket write and, for the mark, a commit each).
  *
  * With `gather`, a batch also waits (at most `maxWaitMs` from its first item) until it has
  * `minBatch` items: for a statement whose callers can afford a few milliseconds, and whose cost is
