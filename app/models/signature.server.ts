@@ -558,21 +558,26 @@ const readConfirmation = preparedStatement<ConfirmationRead>(sql`
   left join ${supporters} on ${supporters.id} = ${signatures.supporterId}
   where ${signatures.id} = ${sql.placeholder('id')}`)
 
-async function findSignatureForToken(token: string) {
+/** The signature a confirmation link names, or what to show when it names none or a withdrawn one. */
+async function findSignatureForToken(
+  token: string,
+): Promise<
+  | { view: ConfirmationView }
+  | { row: ConfirmationRead; action: { slug: string; title: string; atRiskName: string } }
+> {
   const verified = await verifyLinkToken('confirm-signature', token)
-  if (!verified.ok) return { problem: verified.problem }
+  if (!verified.ok) return { view: { status: verified.problem } }
   const [row] = await readConfirmation(getDb(), { id: verified.payload.sid })
-  if (!row) return { problem: 'invalid' as const }
-  return { row }
+  if (!row) return { view: { status: 'invalid' } }
+  if (row.status === 'invalidated') return { view: { status: 'withdrawn' } }
+  return { row, action: { slug: row.slug, title: row.title, atRiskName: row.atRiskName } }
 }
 
 /** What the confirmation page shows before the supporter presses Confirm. Changes nothing. */
 export async function getConfirmationView(token: string): Promise<ConfirmationView> {
   const found = await findSignatureForToken(token)
-  if (!found.row) return { status: found.problem }
-  const { row } = found
-  const action = { slug: row.slug, title: row.title, atRiskName: row.atRiskName }
-  if (row.status === 'invalidated') return { status: 'withdrawn' }
+  if ('view' in found) return found.view
+  const { row, action } = found
   if (row.status === 'confirmed') return { status: 'already-confirmed', action }
   if (row.actionStatus !== 'active') return { status: 'not-open', action }
   return { status: 'ready', action }
@@ -584,10 +589,8 @@ export async function getConfirmationView(token: string): Promise<ConfirmationVi
  */
 export async function confirmSignature(token: string): Promise<ConfirmationView> {
   const found = await findSignatureForToken(token)
-  if (!found.row) return { status: found.problem }
-  const { row } = found
-  const action = { slug: row.slug, title: row.title, atRiskName: row.atRiskName }
-  if (row.status === 'invalidated') return { status: 'withdrawn' }
+  if ('view' in found) return found.view
+  const { row, action } = found
   if (row.actionStatus !== 'active' && row.status === 'pending')
     return { status: 'not-open', action }
   const thankYou = thankYouMessage(row)
