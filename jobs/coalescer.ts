@@ -1,3 +1,6 @@
+/** How long a batch may wait for company, and for how many items (see createCoalescer). */
+export type Gather = { minBatch: number; maxWaitMs: number }
+
 /**
  * Gathers the calls made while earlier ones are running into one call with all their items, like
  * Nagle's algorithm: a call made while fewer than `maxInFlight` batches run goes at once, alone;
@@ -23,7 +26,7 @@ export function createCoalescer<Item, Result>(
   }: {
     maxBatch?: number
     maxInFlight?: number
-    gather?: { minBatch: number; maxWaitMs: number }
+    gather?: Gather
   } = {},
 ) {
   type Waiting = { item: Item; resolve: (result: Result) => void; reject: (error: unknown) => void }

@@ -7,7 +7,7 @@ import { anyOf, preparedStatement } from '#db/prepared.ts'
 import type { Database, DbOrTx } from '#db/client.ts'
 import { emailOutbox, type OutboxMessage } from '#db/schema.ts'
 import { getEmailTemplate } from '#emails/render.ts'
-import { createCoalescer } from './coalescer.ts'
+import { createCoalescer, type Gather } from './coalescer.ts'
 import { emailLoaders } from './email-loaders.ts'
 import { removeFinishedJobs, type EmailDeliveryJob } from './queues.ts'
 
@@ -368,10 +368,7 @@ const markOutboxMessagesSent = preparedStatement(sql`
  * in the next, one statement and one commit for many; `gather` lets a mark wait a moment for
  * more (see createCoalescer).
  */
-export function createOutboxSentMarker(
-  db: Database,
-  { gather }: { gather?: { minBatch: number; maxWaitMs: number } } = {},
-) {
+export function createOutboxSentMarker(db: Database, { gather }: { gather?: Gather } = {}) {
   const markSent = createCoalescer(
     async (sent: { id: string; smtpMessageId: string | null }[]) => {
       await markOutboxMessagesSent(db, {

@@ -8,6 +8,7 @@ import type { Database, DbOrTx } from '#db/client.ts'
 import { suppressions } from '#db/schema.ts'
 import { createRenderCache, renderEmail } from '#emails/render.ts'
 import { toMailMessage, type MailTransport } from '#emails/transport.ts'
+import type { Gather } from '../coalescer.ts'
 import { emailLoaders, type LoadedEmail } from '../email-loaders.ts'
 import { carriesLetters, recordLetterDelivery } from '../letters.ts'
 import {
@@ -31,7 +32,7 @@ export type EmailDeliveryDeps = {
    * How sent marks gather into one statement (see createCoalescer). A message keeps its sending
    * slot until its mark is written, so what a crash can send twice stays within the concurrency.
    */
-  sentMarks?: { minBatch: number; maxWaitMs: number }
+  sentMarks?: Gather
 }
 
 type SmtpError = Error & {
