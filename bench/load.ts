@@ -198,9 +198,10 @@ async function sqlLoad(job: Extract<LoadJob, { kind: 'sql' }>): Promise<SqlSumma
 }
 
 /**
- * The fan-out limit: nodemailer's pooled transport (the worker's own transport factory, same pool
- * size) sending the same update email straight to the sink, as many at once as the worker's
- * EMAIL_CONCURRENCY. Rendered once: the limit is what the transport and the sink can move.
+ * The fan-out limit, or one process's share of it: nodemailer's pooled transport (the worker's own
+ * transport factory, same pool size) sending the same update email straight to the sink, as many
+ * at once as a worker process's EMAIL_CONCURRENCY. Rendered once: the limit is what the transport
+ * and the sink can move.
  */
 async function mailLoad(job: Extract<LoadJob, { kind: 'mail' }>): Promise<MailSummary> {
   const { createMailTransport, toMailMessage } = await import('#emails/transport.ts')
@@ -213,6 +214,7 @@ async function mailLoad(job: Extract<LoadJob, { kind: 'mail' }>): Promise<MailSu
   let next = 0
   let sent = 0
   let failed = 0
+  await sleep(Math.max(0, (job.startAt ?? 0) - Date.now()))
   const started = performance.now()
   const cpuBefore = process.cpuUsage()
   await Promise.all(

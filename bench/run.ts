@@ -1,11 +1,11 @@
 // `npm run bench [-- --quick] [-- --scenario page,sign,confirm,fanout,letters,export]`
 //
-// Builds and starts the production server (one process per core) and a worker against a database
-// of its own (vigil_bench_<timestamp>, dropped at the end), PostgreSQL and Redis on this machine,
-// and an SMTP sink; loads data; drives load from a child process with autocannon; measures each
-// scenario's limit in the same run; prints a table and the invariants checked afterwards, and
-// writes bench/results/<timestamp>.json. Exits non-zero only when the harness fails or an
-// invariant breaks: a missed target is reported, not fatal.
+// Builds and starts the production server (one process per core) and the worker (one process, or
+// --worker-processes N) against a database of its own (vigil_bench_<timestamp>, dropped at the
+// end), PostgreSQL and Redis on this machine, and an SMTP sink; loads data; drives load from a
+// child process with autocannon; measures each scenario's limit in the same run; prints a table
+// and the invariants checked afterwards, and writes bench/results/<timestamp>.json. Exits non-zero
+// only when the harness fails or an invariant breaks: a missed target is reported, not fatal.
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -70,6 +70,8 @@ const { values: options } = parseArgs({
     // Smaller delivery scales than the issue's, for a full run that must fit a time budget.
     followers: { type: 'string' },
     letters: { type: 'string' },
+    // Worker processes for the delivery scenarios; the fan-out's limit gets as many processes.
+    'worker-processes': { type: 'string', default: '1' },
     // Flags for the web and worker processes, to see what bounds memory (e.g. a smaller heap).
     'node-options': { type: 'string' },
   },
@@ -121,7 +123,7 @@ if (options.letters) scale.letters = Number(options.letters)
 const ADMIN_DATABASE_URL =
   process.env.BENCH_ADMIN_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379'
-// The worker's default, stated here because the fan-out limit uses the same number.
+// A worker process's default, stated here because the fan-out limit follows it.
 const EMAIL_CONCURRENCY = 10
 const WEB_POOL_SIZE = 10 // createDb's default pool, per web process
 
@@ -130,6 +132,13 @@ const label = timestampLabel(startedAt)
 const databaseName = `vigil_bench_${label}`
 const redisPrefix = `vigil-bench-${label}`
 const webProcesses = cpuCount()
+// Worker processes (WORKER_PROCESSES); the fan-out's limit then runs as many bare transports, each
+// in a process of its own, so that the ratio compares like with like.
+const workerProcesses = Number(options['worker-processes'])
+if (!Number.isInteger(workerProcesses) || workerProcesses < 1) {
+  console.error('bench: --worker-processes must be a whole number, 1 or more')
+  process.exit(2)
+}
 const log = (message: string) =>
   console.log(
     `bench [${((Date.now() - startedAt.getTime()) / 1000).toFixed(0).padStart(4)} s] ${message}`,
@@ -540,9 +549,10 @@ async function fanoutScenario() {
   const action = await createBenchAction(sql!, { slug: 'bench-fanout' })
   await addFollowers(sql!, action.id, scale.followers, 'fanout')
 
-  // The limit: the pooled transport straight to the sink, the same message, as many at once.
-  // Half its messages go just before the fan-out and half just after, so a machine that speeds
-  // up or slows down during the run weighs on both sides alike.
+  // The limit: the pooled transport straight to the sink, the same message, as many at once as a
+  // worker process sends, in as many processes as there are workers. Half its messages go just
+  // before the fan-out and half just after, so a machine that speeds up or slows down during the
+  // run weighs on both sides alike.
   const { renderMarkdown } = await import('#app/utils/markdown.server.ts')
   const { createLinkToken } = await import('#app/utils/tokens.server.ts')
   // The same message as the worker's: its unsubscribe link too (a signed token: a follower's id
@@ -553,27 +563,43 @@ async function fanoutScenario() {
   })
   async function bareTransport(count: number) {
     const mailBefore = sink!.snapshot()
-    const result = await runLoad(
-      {
-        kind: 'mail',
-        smtpUrl: sink!.url,
-        count,
-        concurrency: EMAIL_CONCURRENCY,
-        appUrl: `http://127.0.0.1:${config.port}`,
-        unsubscribeUrl: `http://127.0.0.1:${config.port}/unsubscribe/${unsubscribeToken}`,
-        params: {
-          reference: 'UA 001/26',
-          sequence: 2,
-          title: 'Moved to a prison near her family',
-          atRiskName: 'Amara Kessely',
-          bodyHtml: renderMarkdown(
-            'She was **moved** to a prison near her family, and her lawyer has seen her.\n\nThank you for writing: please keep going.',
-          ),
-          actionUrl: `http://127.0.0.1:${config.port}/actions/${action.slug}`,
-        },
-      },
-      { timeoutMs: deliveryTimeout(count) },
+    const startAt = Date.now() + 2000
+    const parts = await Promise.all(
+      Array.from({ length: workerProcesses }, (_, i) =>
+        runLoad(
+          {
+            kind: 'mail',
+            smtpUrl: sink!.url,
+            count: Math.floor(count / workerProcesses) + (i === 0 ? count % workerProcesses : 0),
+            concurrency: EMAIL_CONCURRENCY,
+            appUrl: `http://127.0.0.1:${config.port}`,
+            unsubscribeUrl: `http://127.0.0.1:${config.port}/unsubscribe/${unsubscribeToken}`,
+            params: {
+              reference: 'UA 001/26',
+              sequence: 2,
+              title: 'Moved to a prison near her family',
+              atRiskName: 'Amara Kessely',
+              bodyHtml: renderMarkdown(
+                'She was **moved** to a prison near her family, and her lawyer has seen her.\n\nThank you for writing: please keep going.',
+              ),
+              actionUrl: `http://127.0.0.1:${config.port}/actions/${action.slug}`,
+            },
+            startAt,
+          },
+          { timeoutMs: deliveryTimeout(count) + 2000 },
+        ),
+      ),
     )
+    // They start together; the last to finish ends the run.
+    const sent = parts.reduce((sum, part) => sum + part.sent, 0)
+    const seconds = Math.max(...parts.map((part) => part.seconds))
+    const result = {
+      sent,
+      failed: parts.reduce((sum, part) => sum + part.failed, 0),
+      seconds,
+      perSecond: sent / seconds,
+      cpuSeconds: parts.reduce((sum, part) => sum + part.cpuSeconds, 0),
+    }
     const arrived = sink!.snapshot().distinct - mailBefore.distinct
     if (result.sent !== count || arrived !== count) {
       throw new Error(`bare transport: sent ${result.sent}, sink got ${arrived}`)
@@ -619,20 +645,19 @@ async function fanoutScenario() {
     perSecond: (bareBefore.sent + bareAfter.sent) / bareSeconds,
     cpuSeconds: bareBefore.cpuSeconds + bareAfter.cpuSeconds,
   }
-  const limitPerSecond = limit.perSecond
   log(
-    `bare pooled transport: ${limitPerSecond.toFixed(0)} messages/s (${bareBefore.perSecond.toFixed(0)}/s before the fan-out, ${bareAfter.perSecond.toFixed(0)}/s after)`,
+    `bare pooled transport: ${limit.perSecond.toFixed(0)} messages/s (${bareBefore.perSecond.toFixed(0)}/s before the fan-out, ${bareAfter.perSecond.toFixed(0)}/s after)`,
   )
   rows.push(
     ratioRow(
       {
-        scenario: `fan-out (${scale.followers.toLocaleString('en')} followers, worker)`,
+        scenario: `fan-out (${scale.followers.toLocaleString('en')} followers, ${workerProcesses === 1 ? 'worker' : `${workerProcesses} workers`})`,
         throughput: perSecond,
         unit: 'messages/s',
         rssTotalMb: peak.totalMb,
         rssProcessMb: peak.processMb,
         rssGrowthMb: peak.growthMb,
-        limit: limitPerSecond,
+        limit: limit.perSecond,
         cpuMs: (cpuSeconds * 1000) / scale.followers,
         limitCpuMs: (limit.cpuSeconds * 1000) / limit.sent,
         target: '>= 0.8x bare transport',
@@ -819,7 +844,7 @@ async function ensureWorker() {
 
 async function main() {
   log(
-    `${quick ? 'quick' : 'full'} run of ${[...selected].join(', ')}; ${webProcesses} web processes; database ${databaseName}`,
+    `${quick ? 'quick' : 'full'} run of ${[...selected].join(', ')}; ${webProcesses} web processes, ${workerProcesses} worker processes; database ${databaseName}`,
   )
   const build = ensureBuild({ always: !quick })
   if (build.built) log(`built the app in ${build.seconds!.toFixed(0)} s`)
@@ -842,6 +867,7 @@ async function main() {
     port: await freePort(),
     sessionSecret: randomSecret(),
     webProcesses,
+    workerProcesses,
     echo: options.echo,
     profileDir,
     env: {
@@ -930,7 +956,7 @@ const file = writeResults(label, {
   seconds,
   mode: quick ? 'quick' : 'full',
   scenarios: [...selected],
-  machine: { cpus: cpuCount(), webProcesses, emailConcurrency: EMAIL_CONCURRENCY },
+  machine: { cpus: cpuCount(), webProcesses, workerProcesses, emailConcurrency: EMAIL_CONCURRENCY },
   scale,
   rows,
   invariants,

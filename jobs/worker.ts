@@ -1,5 +1,6 @@
 // The worker process: starts every queue's worker and the outbox dispatcher, and shuts down
 // gracefully on SIGTERM (in-flight jobs finish; anything unfinished stays in PostgreSQL).
+import cluster, { type Worker as ClusterWorker } from 'node:cluster'
 import fs from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { Worker } from 'bullmq'
@@ -162,7 +163,7 @@ export async function startWorkers(config: WorkerConfig, log: Log = console.log)
     dispatcher.sweepAll()
   })
 
-  log(`worker: started (email concurrency ${config.EMAIL_CONCURRENCY})`)
+  log(`worker: started (process ${process.pid}, email concurrency ${config.EMAIL_CONCURRENCY})`)
 
   let closing: Promise<void> | undefined
   return {
@@ -311,13 +312,22 @@ function runAsProgram() {
   }
 }
 
+// What a worker process tells the supervisor once it runs (see superviseWorkerProcesses).
+const STARTED = 'vigil-worker-started'
+
 if (runAsProgram()) {
   const env = initEnv()
+  if (cluster.isPrimary && env.WORKER_PROCESSES > 1) superviseWorkerProcesses(env.WORKER_PROCESSES)
+  else await runWorkerProcess(env)
+}
+
+async function runWorkerProcess(env: Env) {
   const workers = await startWorkers(env).catch((error: Error) => {
     if (!(error instanceof RedisPolicyError)) throw error
     console.error(`worker: refusing to start. ${error.message}`)
     process.exit(1)
   })
+  process.send?.(STARTED)
   let signalled = false
   const shutdown = (signal: string) => {
     if (signalled) return
@@ -336,4 +346,54 @@ if (runAsProgram()) {
   }
   process.on('SIGTERM', () => shutdown('SIGTERM'))
   process.on('SIGINT', () => shutdown('SIGINT'))
+}
+
+/**
+ * WORKER_PROCESSES > 1: that many worker processes (one per core, say), as WEB_CONCURRENCY does
+ * for the web. One process sends on one thread, which a fan-out keeps busy (nodemailer's work on
+ * each message), so a second core otherwise sits half idle. Claims (SKIP LOCKED) and the pump's
+ * advisory locks already let several workers share the work. A process that dies after it started
+ * is replaced; one that dies before (a bad setting) stops them all, as retrying would fail alike.
+ * Should this supervisor be killed, its processes exit at once (node:cluster's way: none is left
+ * behind unsupervised), each as if killed: up to its EMAIL_CONCURRENCY sent twice.
+ */
+function superviseWorkerProcesses(count: number) {
+  const started = new Set<number>()
+  // Tracked here: cluster.workers may still list a process that has exited.
+  const running = new Map<number, ClusterWorker>()
+  let stopping = false
+  let exitCode = 0
+  const fork = () => {
+    const worker = cluster.fork()
+    running.set(worker.id, worker)
+  }
+  const stopAll = (code: number) => {
+    exitCode = Math.max(exitCode, code)
+    if (!stopping) {
+      stopping = true
+      for (const worker of running.values()) worker.process.kill('SIGTERM')
+      // Each process gives itself 30 s to finish (runWorkerProcess); then it is killed.
+      setTimeout(() => process.exit(1), 35_000).unref()
+    }
+    if (running.size === 0) process.exit(exitCode)
+  }
+  cluster.on('message', (worker, message) => {
+    if (message === STARTED) started.add(worker.id)
+  })
+  cluster.on('exit', (worker, code, signal) => {
+    running.delete(worker.id)
+    const how = signal ?? code
+    // A process still starting when asked to stop has no handler yet: SIGTERM ends it, cleanly.
+    if (stopping) return stopAll(code === 0 || signal === 'SIGTERM' ? 0 : 1)
+    if (!started.has(worker.id)) {
+      console.error(`worker: process ${worker.process.pid} failed to start (${how}); stopping`)
+      return stopAll(1)
+    }
+    // A second's pause, so a process that crashes at once again does not spin the CPU.
+    console.error(`worker: process ${worker.process.pid} exited (${how}); starting another`)
+    setTimeout(() => stopping || fork(), 1000)
+  })
+  for (let i = 0; i < count; i++) fork()
+  process.on('SIGTERM', () => stopAll(0))
+  process.on('SIGINT', () => stopAll(0))
 }

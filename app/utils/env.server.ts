@@ -54,7 +54,9 @@ export const EnvSchema = z.object({
   OUTBOX_CLAIM_TIMEOUT_MS: z.coerce.number().int().min(1000).default(120_000),
   // How long an enqueued row may wait before the reconciler assumes Redis lost its job.
   OUTBOX_REQUEUE_AFTER_MS: z.coerce.number().int().min(1000).default(300_000),
-  // Emails a worker sends at once, of each kind: queued (a BullMQ job each) and bulk (updates).
+  // Worker processes `npm run worker` runs (one per core, say): each sends on a thread of its own.
+  WORKER_PROCESSES: z.coerce.number().int().min(1).max(64).default(1),
+  // Emails a worker process sends at once, of each kind: queued (a BullMQ job each) and bulk (updates).
   EMAIL_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(10),
   // Tries per email before it is shown as failed in the console (where staff can retry it), and
   // the delay before the first retry, doubling after each: by default about 8.5 minutes in all.

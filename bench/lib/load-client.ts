@@ -49,6 +49,8 @@ export type LoadJob =
       /** A real unsubscribe link, as long as those the worker puts in every message. */
       unsubscribeUrl: string
       params: Record<string, unknown>
+      /** When to start (epoch ms), so that several such processes start together. */
+      startAt?: number
     }
   | {
       kind: 'steady'

@@ -1,6 +1,7 @@
 // The platform as it runs in production: `server.ts` (one web process per core, sharing the port)
-// and one `jobs/worker.ts`, each run compiled, as `npm start` and `npm run worker` run them (see
-// ensureBuild), against the harness's own database, Redis prefix and SMTP sink.
+// and `jobs/worker.ts` (WORKER_PROCESSES of them), each run compiled, as `npm start` and
+// `npm run worker` run them (see ensureBuild), against the harness's own database, Redis prefix
+// and SMTP sink.
 import os from 'node:os'
 import path from 'node:path'
 import { BUILT, BUILT_NODE_ARGS } from '#scripts/ensure-build.ts'
@@ -14,6 +15,8 @@ export type PlatformConfig = {
   port: number
   sessionSecret: string
   webProcesses?: number
+  /** Worker processes (WORKER_PROCESSES); one unless set. */
+  workerProcesses?: number
   /** Extra variables for both processes (e.g. rate limits). */
   env?: Record<string, string>
   /** Extra variables for the worker only (e.g. a short claim timeout). */
@@ -67,13 +70,14 @@ export async function startWeb(config: PlatformConfig) {
 }
 
 export async function startWorker(config: PlatformConfig) {
+  const processes = config.workerProcesses ?? 1
   const worker = spawnProcess(
     process.execPath,
     builtArgs(config, BUILT.worker),
-    { ...platformEnv(config), ...config.workerEnv },
+    { ...platformEnv(config), WORKER_PROCESSES: String(processes), ...config.workerEnv },
     { label: 'worker', echo: config.echo },
   )
-  await worker.waitForOutput('worker: started', 60_000)
+  await worker.waitForOutput('worker: started', 60_000, processes)
   return worker
 }
 

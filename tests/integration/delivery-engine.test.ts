@@ -1,6 +1,7 @@
 // The delivery engine, end to end with real worker processes: letters to the authorities and
 // updates to followers arrive once each, within their throttles, through failures and a kill.
 import crypto from 'node:crypto'
+import fs from 'node:fs'
 import { eq, sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest'
 // Types only: the modules themselves are imported once the environment is set.
@@ -417,6 +418,71 @@ describe('updates to followers', () => {
     expect(distinct).toBe(5000)
     expect(total - distinct).toBeLessThanOrEqual(CONCURRENCY)
   }, 480_000)
+})
+
+describe('several worker processes (WORKER_PROCESSES)', () => {
+  const startedPids = (worker: RunningProcess) =>
+    [...worker.output().matchAll(/worker: started \(process (\d+)/g)].map((m) => Number(m[1]))
+  // User and system CPU time of a process so far, in clock ticks (/proc/<pid>/stat).
+  const cpuTicks = (pid: number) => {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8')
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    return Number(fields[11]) + Number(fields[12])
+  }
+  const alive = (pid: number) => {
+    try {
+      process.kill(pid, 0)
+      return true
+    } catch {
+      return false
+    }
+  }
+
+  test('two processes share a fan-out, each follower hears once; one killed is replaced, and SIGTERM stops them all', async () => {
+    const worker = await startWorker({ WORKER_PROCESSES: '2' })
+    await waitFor(() => startedPids(worker).length === 2, { what: 'two worker processes' })
+    const [firstPid, secondPid] = startedPids(worker)
+
+    const action = await createAction(t.db)
+    await createFollowers(t.db, action.id, 2000, `wp2${Date.now()}`)
+    const cpuBefore = [firstPid!, secondPid!].map(cpuTicks)
+    await publishUpdate(action.id, 'Released without charge')
+    await t.db.execute(sql`select pg_notify('vigil_outbox', '')`)
+    const subject = `${action.reference} update 1: Released without charge`
+    const received = () => smtp.messages.filter((m) => m.subject === subject)
+    await waitFor(() => received().length >= 2000, { timeoutMs: 180_000, what: '2,000 emails' })
+    // Both processes sent: each spent at least 30% of their CPU (an idle one, polling,
+    // spends a small fraction of what sending a thousand emails costs).
+    const spent = [firstPid!, secondPid!].map((pid, i) => cpuTicks(pid) - cpuBefore[i]!)
+    const total = spent[0]! + spent[1]!
+    console.log(
+      `CPU shares of the two processes: ${spent.map((ticks) => (ticks / total).toFixed(2))}`,
+    )
+    expect(spent.map((ticks) => ticks / total >= 0.3)).toEqual([true, true])
+
+    process.kill(firstPid!, 'SIGKILL')
+    await worker.waitForOutput(`worker: process ${firstPid} exited (SIGKILL); starting another`)
+    await waitFor(() => startedPids(worker).length === 3, { what: 'a replacement process' })
+    const replacementPid = startedPids(worker)[2]!
+    // Mail still goes: a second case's update reaches each of its followers once.
+    const second = await createAction(t.db)
+    await createFollowers(t.db, second.id, 300, `wp2b${Date.now()}`)
+    await publishUpdate(second.id, 'Allowed to see her lawyer')
+    await t.db.execute(sql`select pg_notify('vigil_outbox', '')`)
+    const secondSubject = `${second.reference} update 1: Allowed to see her lawyer`
+    const receivedSecond = () => smtp.messages.filter((m) => m.subject === secondSubject)
+    await waitFor(() => receivedSecond().length >= 300, { timeoutMs: 120_000, what: '300 emails' })
+
+    expect(await worker.stop('SIGTERM')).toBe(0)
+    expect([secondPid!, replacementPid].filter(alive)).toEqual([])
+    // Nothing was being sent by the killed process (its fan-out had finished): no duplicates.
+    for (const mails of [received(), receivedSecond()]) {
+      const recipients = mails.map((m) => m.envelopeTo[0])
+      expect(new Set(recipients).size).toBe(recipients.length)
+    }
+    expect(received()).toHaveLength(2000)
+    expect(receivedSecond()).toHaveLength(300)
+  }, 360_000)
 })
 
 describe('DKIM', () => {

@@ -180,7 +180,8 @@ describe('a Redis outage', () => {
 })
 
 describe('Redis configuration', () => {
-  test('workers refuse to start when Redis may evict keys', async () => {
+  /** Starts the worker against a Redis that may evict keys, and gives its exit code and output. */
+  async function startAgainstEvictingRedis(extra: Record<string, string> = {}) {
     const redis = await startRedisServer({ policy: 'allkeys-lru' })
     try {
       const worker = await startWorkerProcess(
@@ -189,14 +190,32 @@ describe('Redis configuration', () => {
           REDIS_URL: redis.url,
           REDIS_PREFIX: uniqueRedisPrefix(),
           SMTP_URL: smtp.url,
+          ...extra,
         },
         { waitUntilStarted: false },
       )
-      expect(await worker.exited).toBe(1)
-      expect(worker.output()).toContain('maxmemory-policy is "allkeys-lru"')
-      expect(worker.output()).not.toContain('worker: started')
+      try {
+        return { exitCode: await worker.exited, output: worker.output() }
+      } finally {
+        // Were a supervisor to restart its processes for ever, nothing would stop it but this.
+        await worker.stop('SIGKILL')
+      }
     } finally {
       await redis.stop()
     }
+  }
+
+  test('workers refuse to start when Redis may evict keys', async () => {
+    const { exitCode, output } = await startAgainstEvictingRedis()
+    expect(exitCode).toBe(1)
+    expect(output).toContain('maxmemory-policy is "allkeys-lru"')
+    expect(output).not.toContain('worker: started')
+  })
+
+  test('with several worker processes, one that cannot start stops them all, rather than being restarted for ever', async () => {
+    const { exitCode, output } = await startAgainstEvictingRedis({ WORKER_PROCESSES: '2' })
+    expect(exitCode).toBe(1)
+    expect(output).toMatch(/worker: process \d+ failed to start \(1\); stopping/)
+    expect(output).not.toContain('worker: started')
   })
 })
