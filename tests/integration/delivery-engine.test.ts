@@ -446,7 +446,7 @@ describe('several worker processes (WORKER_PROCESSES)', () => {
     const action = await createAction(t.db)
     await createFollowers(t.db, action.id, 2000, `wp2${Date.now()}`)
     const cpuBefore = [firstPid!, secondPid!].map(cpuTicks)
-    await publishUpdate(action.id, 'Released without charge')
+    const update = await publishUpdate(action.id, 'Released without charge')
     await t.db.execute(sql`select pg_notify('vigil_outbox', '')`)
     const subject = `${action.reference} update 1: Released without charge`
     const received = () => smtp.messages.filter((m) => m.subject === subject)
@@ -460,6 +460,17 @@ describe('several worker processes (WORKER_PROCESSES)', () => {
     )
     expect(spent.map((ticks) => ticks / total >= 0.3)).toEqual([true, true])
 
+    // Every email recorded as sent before the kill, so that none can go again after it.
+    await waitFor(
+      async () => {
+        const [open] = await t.db.execute<{ count: number }>(
+          sql`select count(*)::int as count from email_outbox
+              where update_id = ${update.id} and status <> 'sent'`,
+        )
+        return open?.count === 0
+      },
+      { what: 'every email of the update marked sent' },
+    )
     process.kill(firstPid!, 'SIGKILL')
     await worker.waitForOutput(`worker: process ${firstPid} exited (SIGKILL); starting another`)
     await waitFor(() => startedPids(worker).length === 3, { what: 'a replacement process' })
@@ -475,7 +486,7 @@ describe('several worker processes (WORKER_PROCESSES)', () => {
 
     expect(await worker.stop('SIGTERM')).toBe(0)
     expect([secondPid!, replacementPid].filter(alive)).toEqual([])
-    // Nothing was being sent by the killed process (its fan-out had finished): no duplicates.
+    // The killed process had nothing left to send or to mark: no duplicates.
     for (const mails of [received(), receivedSecond()]) {
       const recipients = mails.map((m) => m.envelopeTo[0])
       expect(new Set(recipients).size).toBe(recipients.length)

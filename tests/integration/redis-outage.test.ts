@@ -194,10 +194,18 @@ describe('Redis configuration', () => {
         },
         { waitUntilStarted: false },
       )
+      let giveUp: NodeJS.Timeout | undefined
       try {
-        return { exitCode: await worker.exited, output: worker.output() }
+        // A supervisor that restarted its processes for ever would never exit: say so, and kill it.
+        const exitCode = await Promise.race([
+          worker.exited,
+          new Promise<string>((resolve) => {
+            giveUp = setTimeout(() => resolve('still running after 30 s'), 30_000)
+          }),
+        ])
+        return { exitCode, output: worker.output() }
       } finally {
-        // Were a supervisor to restart its processes for ever, nothing would stop it but this.
+        clearTimeout(giveUp)
         await worker.stop('SIGKILL')
       }
     } finally {
