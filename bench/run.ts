@@ -566,30 +566,34 @@ async function fanoutScenario() {
     // Time for each load process to boot, as for the sign scenario's limit. Were one to start
     // late, the longest run would be shorter than the span of all: the limit would be overstated,
     // the ratio understated, never flattered.
-    const startAt = Date.now() + 4000
+    const bootMs = 4000
+    const startAt = Date.now() + bootMs
+    const job = {
+      kind: 'mail' as const,
+      smtpUrl: sink!.url,
+      concurrency: EMAIL_CONCURRENCY,
+      appUrl: `http://127.0.0.1:${config.port}`,
+      unsubscribeUrl: `http://127.0.0.1:${config.port}/unsubscribe/${unsubscribeToken}`,
+      params: {
+        reference: 'UA 001/26',
+        sequence: 2,
+        title: 'Moved to a prison near her family',
+        atRiskName: 'Amara Kessely',
+        bodyHtml: renderMarkdown(
+          'She was **moved** to a prison near her family, and her lawyer has seen her.\n\nThank you for writing: please keep going.',
+        ),
+        actionUrl: `http://127.0.0.1:${config.port}/actions/${action.slug}`,
+      },
+      startAt,
+    }
     const parts = await Promise.all(
       Array.from({ length: workerProcesses }, (_, i) =>
         runLoad(
           {
-            kind: 'mail',
-            smtpUrl: sink!.url,
+            ...job,
             count: Math.floor(count / workerProcesses) + (i === 0 ? count % workerProcesses : 0),
-            concurrency: EMAIL_CONCURRENCY,
-            appUrl: `http://127.0.0.1:${config.port}`,
-            unsubscribeUrl: `http://127.0.0.1:${config.port}/unsubscribe/${unsubscribeToken}`,
-            params: {
-              reference: 'UA 001/26',
-              sequence: 2,
-              title: 'Moved to a prison near her family',
-              atRiskName: 'Amara Kessely',
-              bodyHtml: renderMarkdown(
-                'She was **moved** to a prison near her family, and her lawyer has seen her.\n\nThank you for writing: please keep going.',
-              ),
-              actionUrl: `http://127.0.0.1:${config.port}/actions/${action.slug}`,
-            },
-            startAt,
           },
-          { timeoutMs: deliveryTimeout(count) + 2000 },
+          { timeoutMs: deliveryTimeout(count) + bootMs },
         ),
       ),
     )
