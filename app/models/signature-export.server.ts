@@ -1,13 +1,15 @@
 // Exports of an action's confirmed signatures, for hand-over and printing. They are streamed, so
 // memory stays flat whether a case has a hundred signatures or a million. The CSV is written by
 // PostgreSQL itself (COPY), its bytes passed on as they come: a million rows never become a
-// million JavaScript objects and strings, which took a serving process up by 100 MB or more.
+// million JavaScript objects and strings, which took a serving process up by 100 MB or more. A
+// download abandoned part way cancels its COPY (see copyOut).
 // The JSON is read through a cursor. Every export is audited (personal data leaving the platform).
 import { Readable, Transform } from 'node:stream'
 import { stringify } from 'csv-stringify/sync'
 import { eq } from 'drizzle-orm'
 import { z } from 'zod'
 import type { Database } from '#db/client.ts'
+import { copyOut } from '#db/copy-out.ts'
 import { actions } from '#db/schema.ts'
 import { neutralisedCsvCellSql } from '#app/utils/csv-safety.ts'
 import { writeAudit } from '#app/utils/audit.server.ts'
@@ -93,9 +95,10 @@ async function confirmedSignaturesCsv(db: Database, actionId: string) {
   // COPY takes no parameters: the id is written into the text, as the database gave it (a UUID,
   // checked again here), so nothing else can be.
   const id = z.guid().parse(actionId)
-  const rows = await db.$client
-    .unsafe(`copy (${confirmedSignaturesSql(cells, `'${id}'`)}) to stdout with (format csv)`)
-    .readable()
+  const rows = await copyOut(
+    db.$client,
+    `copy (${confirmedSignaturesSql(cells, `'${id}'`)}) to stdout with (format csv)`,
+  )
   if (rows.errored) throw rows.errored
   return [rows, startingWith(Buffer.from(header))] as const
 }

@@ -41,7 +41,7 @@ function coalesce(size = 64 * 1024) {
 /**
  * A response body from a source and its encoders. pipeline() keeps backpressure end to end (the
  * database is read only as fast as the client reads) and destroys every stage if the client goes
- * away mid-download: a cursor is closed, a COPY's rest read and dropped (see patches/).
+ * away mid-download: a cursor is closed, a COPY cancelled (see copyOut).
  */
 export function streamedBody(stages: [Readable, ...Transform[]], what: string) {
   const out = coalesce()

@@ -931,7 +931,7 @@ describe('export', () => {
       expect(first.value!.byteLength).toBeGreaterThan(0)
       await reader.cancel()
 
-      // PostgreSQL's rest of the file is read and dropped, and the connection answers again.
+      // The COPY is cancelled (see copyOut), and the connection answers again.
       const [answer] = await within(db.$client<{ one: number }[]>`select 1 as one`, 'next query')
       expect(answer!.one).toBe(1)
       // The same connection, finished: not a new one opened in its place.

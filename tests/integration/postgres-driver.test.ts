@@ -4,11 +4,12 @@
 // reproduces the crash deterministically, so the suite fails if the patch is ever lost.
 import crypto from 'node:crypto'
 import net from 'node:net'
-import { pipeline, Writable } from 'node:stream'
+import { pipeline, Writable, type Readable } from 'node:stream'
 import { eq, inArray, sql } from 'drizzle-orm'
 import { drizzle } from 'drizzle-orm/postgres-js'
 import postgres from 'postgres'
 import { createDb, type Database } from '#db/client.ts'
+import { copyOut } from '#db/copy-out.ts'
 import { anyOf } from '#db/prepared.ts'
 import * as schema from '#db/schema.ts'
 import { actions } from '#db/schema.ts'
@@ -234,6 +235,15 @@ describe('a COPY read as a stream', () => {
   const copyOf = (rows: number) =>
     `copy (select g, repeat('x', 100) from generate_series(1, ${rows}) as g) to stdout`
 
+  /** Reads a COPY's first chunk and stops, as a download abandoned part way does. */
+  const stopAtFirstChunk = (rows: Readable) =>
+    new Promise<void>((resolve) =>
+      rows.once('data', () => {
+        rows.destroy()
+        resolve()
+      }),
+    )
+
   async function withPool(run: (sql: postgres.Sql) => Promise<void>) {
     // One connection, used once already, as a pool's connections are.
     const sql = postgres(t.url, { max: 1, onnotice: () => {} })
@@ -251,12 +261,7 @@ describe('a COPY read as a stream', () => {
       const rows = await sql.unsafe(copyOf(200_000)).readable()
       // The reader goes away after its first chunk, as a download stopped half way does;
       // before the patch the connection stayed paused for good.
-      await new Promise<void>((resolve) =>
-        rows.once('data', () => {
-          rows.destroy()
-          resolve()
-        }),
-      )
+      await stopAtFirstChunk(rows)
       expect(await settledWithin(sql`select 1`, 10_000)).toBe('answered')
       // The same connection, finished: not a new one opened in its place.
       const [after] = await sql<{ pid: number }[]>`select pg_backend_pid() as pid`
@@ -293,6 +298,67 @@ describe('a COPY read as a stream', () => {
       expect(failure).toMatchObject({ code: '22012' }) // division by zero
       const [after] = await sql<{ pid: number }[]>`select pg_backend_pid() as pid`
       expect(after!.pid).toBe(before!.pid)
+    })
+  })
+
+  // The export's COPY (copyOut): a download abandoned part way must stop PostgreSQL producing the
+  // rest. A COPY that would take 50 s to its end (10 ms a row) is left at its first chunk.
+  test('through copyOut, whose reader stops part way is cancelled, and its connection goes back to the pool', async () => {
+    await withPool(async (sql) => {
+      const [before] = await sql<{ pid: number }[]>`select pg_backend_pid() as pid`
+      const rows = await copyOut(
+        sql,
+        `copy (select g, repeat('x', 2000), pg_sleep(0.01)
+          from generate_series(1, 5000) as g) to stdout`,
+      )
+      await stopAtFirstChunk(rows)
+      // The pool's one connection was reserved: this waits until copyOut gives it back, which
+      // a COPY read and dropped to its end would make 50 s.
+      expect(await settledWithin(sql`select 1`, 10_000)).toBe('answered')
+      const [after] = await sql<{ pid: number }[]>`select pg_backend_pid() as pid`
+      expect(after!.pid).toBe(before!.pid)
+    })
+  })
+
+  // The cancel is a signal: one that finds the COPY already over must not cancel the query the
+  // connection runs next. A COPY of a few hundred kilobytes is written whole into the sockets'
+  // buffers while its reader takes the first chunk and stops: the server has mostly finished it
+  // by the time the cancel arrives.
+  test('through copyOut, a cancel that comes after the COPY ended reaches no later query', async () => {
+    await withPool(async (sql) => {
+      for (let round = 0; round < 30; round++) {
+        const rows = await copyOut(sql, copyOf(2_000))
+        await stopAtFirstChunk(rows)
+        expect(rows.readableEnded).toBe(false)
+        // Long enough for a late signal to land in it.
+        expect(await settledWithin(sql`select pg_sleep(0.05)`, 10_000)).toBe('answered')
+      }
+    })
+  })
+
+  test('through copyOut, read to its end gives its connection back', async () => {
+    await withPool(async (sql) => {
+      const stream = await copyOut(sql, copyOf(5_000))
+      let lines = 0
+      for await (const chunk of stream as AsyncIterable<Buffer>) {
+        for (const byte of chunk) if (byte === 10) lines++
+      }
+      expect(lines).toBe(5_000)
+      expect(await settledWithin(sql`select 1`, 5_000)).toBe('answered')
+    })
+  })
+
+  test('through copyOut, one that fails as it starts throws nothing uncaught, and gives its connection back', async () => {
+    await withPool(async (sql) => {
+      const rows = await copyOut(
+        sql,
+        `copy (select 1 / (g - 3) from generate_series(1, 5) as g) to stdout`,
+      )
+      const failure = await new Promise<unknown>((resolve) =>
+        pipeline(rows, new Writable({ write: (_chunk, _encoding, done) => done() }), resolve),
+      )
+      expect(failure).toMatchObject({ code: '22012' })
+      expect(await settledWithin(sql`select 1`, 5_000)).toBe('answered')
     })
   })
 
