@@ -74,6 +74,9 @@ const { values: options } = parseArgs({
     'worker-processes': { type: 'string', default: '1' },
     // Flags for the web and worker processes, to see what bounds memory (e.g. a smaller heap).
     'node-options': { type: 'string' },
+    // PostgreSQL's plan_cache_mode for the bench database: force_generic_plan shows whether any
+    // hot statement (they all run prepared) slows down once PostgreSQL plans it for any values.
+    'plan-cache-mode': { type: 'string', default: 'auto' },
   },
 })
 const quick = options.quick
@@ -137,6 +140,12 @@ const webProcesses = cpuCount()
 const workerProcesses = Number(options['worker-processes'])
 if (!Number.isInteger(workerProcesses) || workerProcesses < 1) {
   console.error('bench: --worker-processes must be a whole number, 1 or more')
+  process.exit(2)
+}
+const PLAN_CACHE_MODES = ['auto', 'force_generic_plan', 'force_custom_plan']
+const planCacheMode = options['plan-cache-mode']
+if (!PLAN_CACHE_MODES.includes(planCacheMode)) {
+  console.error(`bench: --plan-cache-mode must be one of ${PLAN_CACHE_MODES.join(', ')}`)
   process.exit(2)
 }
 const log = (message: string) =>
@@ -859,6 +868,14 @@ async function main() {
   await createDatabase(ADMIN_DATABASE_URL, databaseName)
   const url = databaseUrl(ADMIN_DATABASE_URL, databaseName)
   await migrateDatabase(url)
+  if (planCacheMode !== 'auto') {
+    // Every connection opened from here on (the platform's too) plans this way, except bulk
+    // delivery's claim connection, which sets its own (BULK_CLAIM_SETTINGS).
+    const admin = postgres(ADMIN_DATABASE_URL, { max: 1, onnotice: () => {} })
+    await admin.unsafe(`alter database "${databaseName}" set plan_cache_mode = '${planCacheMode}'`)
+    await admin.end()
+    log(`plan_cache_mode = ${planCacheMode}`)
+  }
   sql = postgres(url, { max: 4, onnotice: () => {} })
 
   sink = await startSmtpSink({ port: await freePort() })
@@ -952,7 +969,7 @@ const broken = invariants.filter((check) => !check.ok)
 if (broken.length > 0) exitCode = 1
 const seconds = (Date.now() - startedAt.getTime()) / 1000
 console.log(
-  `\nVigil bench, ${quick ? 'quick' : 'full'} scale, ${webProcesses} web processes, ${label}\n`,
+  `\nVigil bench, ${quick ? 'quick' : 'full'} scale, ${webProcesses} web processes, ${planCacheMode === 'auto' ? '' : `plan_cache_mode ${planCacheMode}, `}${label}\n`,
 )
 console.log(formatTable(rows))
 console.log(`\nInvariants:\n${formatInvariants(invariants)}`)
@@ -964,6 +981,7 @@ const file = writeResults(label, {
   mode: quick ? 'quick' : 'full',
   scenarios: [...selected],
   machine: { cpus: cpuCount(), webProcesses, workerProcesses, emailConcurrency: EMAIL_CONCURRENCY },
+  planCacheMode,
   scale,
   rows,
   invariants,
