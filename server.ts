@@ -31,6 +31,7 @@ import {
   type PageCache,
   type ServedPage,
 } from '#app/utils/page-cache.server.ts'
+import { superviseProcesses } from '#app/utils/process-supervisor.server.ts'
 import { securityHeaders } from '#app/utils/security-headers.server.ts'
 import { createSupporterFormFastPath } from '#app/utils/supporter-form-fast-path.server.ts'
 
@@ -43,36 +44,13 @@ const root = compiled ? path.resolve(here, '../..') : here
 // WEB_CONCURRENCY > 1 runs that many web processes sharing the port (e.g. one per core).
 const processes = Number(process.env.WEB_CONCURRENCY ?? 1)
 if (cluster.isPrimary && processes > 1) {
-  for (let i = 0; i < processes; i++) cluster.fork()
-  // A process that dies before it ever listened failed at boot (a bad build, a bad setting):
-  // starting another would fail the same way, for ever. Stop instead, with its error above.
-  const listened = new Set<number>()
-  cluster.on('listening', (worker) => listened.add(worker.id))
-  cluster.on('exit', (worker, code, signal) => {
-    if (shuttingDown) return
-    if (!listened.has(worker.id)) {
-      console.error(
-        `web: process ${worker.process.pid} failed to start (${signal ?? code}); stopping`,
-      )
-      stopAll(1)
-      return
-    }
-    console.error(`web: process ${worker.process.pid} exited (${signal ?? code}); starting another`)
-    cluster.fork()
+  // A process has started once it listens. Each finishes its requests when stopped (serve()).
+  superviseProcesses({
+    name: 'web',
+    count: processes,
+    startedWhen: 'listening',
+    stopTimeoutMs: 10_000,
   })
-  let shuttingDown = false
-  const stopAll = (exitCode = 0) => {
-    shuttingDown = true
-    for (const worker of Object.values(cluster.workers ?? {})) worker?.kill('SIGTERM')
-    setTimeout(() => process.exit(exitCode), 10_000).unref()
-    const exitWhenAllGone = () => {
-      if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(exitCode)
-    }
-    cluster.on('exit', exitWhenAllGone)
-    exitWhenAllGone()
-  }
-  process.on('SIGTERM', () => stopAll())
-  process.on('SIGINT', () => stopAll())
 } else {
   await serve()
 }
@@ -176,7 +154,7 @@ async function serve() {
     app(req, res)
   })
   server.listen(env.PORT, () => {
-    console.log(`web: listening on http://localhost:${env.PORT}`)
+    console.log(`web: listening on http://localhost:${env.PORT} (process ${process.pid})`)
     if (env.NODE_ENV === 'development') void broadcastDevReady(build)
   })
 

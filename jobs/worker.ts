@@ -1,10 +1,11 @@
 // The worker process: starts every queue's worker and the outbox dispatcher, and shuts down
 // gracefully on SIGTERM (in-flight jobs finish; anything unfinished stays in PostgreSQL).
-import cluster, { type Worker as ClusterWorker } from 'node:cluster'
+import cluster from 'node:cluster'
 import fs from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { Worker } from 'bullmq'
 import { initEnv, type Env } from '#app/utils/env.server.ts'
+import { superviseProcesses } from '#app/utils/process-supervisor.server.ts'
 import { closeDb, createDb } from '#db/client.ts'
 import { createMailTransport } from '#emails/transport.ts'
 import { assertNoEviction, createRedis, RedisPolicyError } from './connection.ts'
@@ -312,12 +313,23 @@ function runAsProgram() {
   }
 }
 
-// What a worker process tells the supervisor once it runs (see superviseWorkerProcesses).
+// What a worker process tells the supervisor once it runs (see superviseProcesses).
 const STARTED = 'vigil-worker-started'
 
 if (runAsProgram()) {
   const env = initEnv()
-  if (cluster.isPrimary && env.WORKER_PROCESSES > 1) superviseWorkerProcesses(env.WORKER_PROCESSES)
+  // WORKER_PROCESSES > 1: one per core, say. A process sends on one thread, which a fan-out keeps
+  // busy (nodemailer's work on each message), so a second core otherwise sits half idle. Claims
+  // (SKIP LOCKED) and the pump's advisory locks let several share the work. Each gives itself
+  // 30 s to finish (runWorkerProcess); a supervisor killed outright leaves each as if killed: up
+  // to its EMAIL_CONCURRENCY sent twice.
+  if (cluster.isPrimary && env.WORKER_PROCESSES > 1)
+    superviseProcesses({
+      name: 'worker',
+      count: env.WORKER_PROCESSES,
+      startedWhen: { message: STARTED },
+      stopTimeoutMs: 35_000,
+    })
   else await runWorkerProcess(env)
 }
 
@@ -346,54 +358,4 @@ async function runWorkerProcess(env: Env) {
   }
   process.on('SIGTERM', () => shutdown('SIGTERM'))
   process.on('SIGINT', () => shutdown('SIGINT'))
-}
-
-/**
- * WORKER_PROCESSES > 1: that many worker processes (one per core, say), as WEB_CONCURRENCY does
- * for the web. One process sends on one thread, which a fan-out keeps busy (nodemailer's work on
- * each message), so a second core otherwise sits half idle. Claims (SKIP LOCKED) and the pump's
- * advisory locks already let several workers share the work. A process that dies after it started
- * is replaced; one that dies before (a bad setting) stops them all, as retrying would fail alike.
- * Should this supervisor be killed, its processes exit at once (node:cluster's way: none is left
- * behind unsupervised), each as if killed: up to its EMAIL_CONCURRENCY sent twice.
- */
-function superviseWorkerProcesses(count: number) {
-  const started = new Set<number>()
-  // Tracked here: cluster.workers may still list a process that has exited.
-  const running = new Map<number, ClusterWorker>()
-  let stopping = false
-  let exitCode = 0
-  const fork = () => {
-    const worker = cluster.fork()
-    running.set(worker.id, worker)
-  }
-  const stopAll = (code: number) => {
-    exitCode = Math.max(exitCode, code)
-    if (!stopping) {
-      stopping = true
-      for (const worker of running.values()) worker.process.kill('SIGTERM')
-      // Each process gives itself 30 s to finish (runWorkerProcess); then it is killed.
-      setTimeout(() => process.exit(1), 35_000).unref()
-    }
-    if (running.size === 0) process.exit(exitCode)
-  }
-  cluster.on('message', (worker, message) => {
-    if (message === STARTED) started.add(worker.id)
-  })
-  cluster.on('exit', (worker, code, signal) => {
-    running.delete(worker.id)
-    const how = signal ?? code
-    // A process still starting when asked to stop has no handler yet: SIGTERM ends it, cleanly.
-    if (stopping) return stopAll(code === 0 || signal === 'SIGTERM' ? 0 : 1)
-    if (!started.has(worker.id)) {
-      console.error(`worker: process ${worker.process.pid} failed to start (${how}); stopping`)
-      return stopAll(1)
-    }
-    // A second's pause, so a process that crashes at once again does not spin the CPU.
-    console.error(`worker: process ${worker.process.pid} exited (${how}); starting another`)
-    setTimeout(() => stopping || fork(), 1000)
-  })
-  for (let i = 0; i < count; i++) fork()
-  process.on('SIGTERM', () => stopAll(0))
-  process.on('SIGINT', () => stopAll(0))
 }

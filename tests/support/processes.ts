@@ -104,8 +104,11 @@ export async function startWorkerProcess(env: WorkerEnv, { waitUntilStarted = tr
  * on a free port against the given database; through tsx, so that tests run the sources. The
  * integration global setup builds the app first.
  */
-export async function startWebProcess(env: { DATABASE_URL: string } & Record<string, string>) {
-  const port = await freePort()
+export async function startWebProcess(
+  env: { DATABASE_URL: string } & Record<string, string>,
+  { waitUntilListening = true } = {},
+) {
+  const port = env.PORT ? Number(env.PORT) : await freePort()
   const url = `http://127.0.0.1:${port}`
   const web = startProcess(node, [...TSX_LOADER, 'server.ts'], {
     PATH: process.env.PATH,
@@ -120,7 +123,7 @@ export async function startWebProcess(env: { DATABASE_URL: string } & Record<str
     PORT: String(port),
     ...env,
   })
-  await web.waitForOutput('web: listening', 60_000)
+  if (waitUntilListening) await web.waitForOutput('web: listening', 60_000)
   return Object.assign(web, { url })
 }
 
