@@ -24,6 +24,7 @@ import { createAction, createFollowers, createSupporter } from '#tests/support/f
 import { waitFor } from '#tests/support/ports.ts'
 import {
   deleteRedisPrefix,
+  isAlive,
   SHARED_REDIS_URL,
   startWorkerProcess,
   uniqueRedisPrefix,
@@ -429,14 +430,6 @@ describe('several worker processes (WORKER_PROCESSES)', () => {
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
     return Number(fields[11]) + Number(fields[12])
   }
-  const alive = (pid: number) => {
-    try {
-      process.kill(pid, 0)
-      return true
-    } catch {
-      return false
-    }
-  }
 
   test('two processes share a fan-out, each follower hears once; one killed is replaced, and SIGTERM stops them all', async () => {
     const worker = await startWorker({ WORKER_PROCESSES: '2' })
@@ -485,7 +478,7 @@ describe('several worker processes (WORKER_PROCESSES)', () => {
     await waitFor(() => receivedSecond().length >= 300, { timeoutMs: 120_000, what: '300 emails' })
 
     expect(await worker.stop('SIGTERM')).toBe(0)
-    expect([secondPid!, replacementPid].filter(alive)).toEqual([])
+    expect([secondPid!, replacementPid].filter(isAlive)).toEqual([])
     // The killed process had nothing left to send or to mark: no duplicates.
     for (const mails of [received(), receivedSecond()]) {
       const recipients = mails.map((m) => m.envelopeTo[0])

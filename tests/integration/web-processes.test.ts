@@ -5,7 +5,7 @@ import net from 'node:net'
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest'
 import { createTestDatabase, type TestDatabase } from '#tests/support/database.ts'
 import { freePort, waitFor } from '#tests/support/ports.ts'
-import { startWebProcess } from '#tests/support/processes.ts'
+import { isAlive, startWebProcess } from '#tests/support/processes.ts'
 
 let t: TestDatabase
 beforeAll(async () => {
@@ -14,15 +14,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await t?.drop()
 })
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch {
-    return false
-  }
-}
 
 describe('several web processes (WEB_CONCURRENCY)', () => {
   test('one killed is replaced while the others answer, and SIGTERM stops them all', async () => {
@@ -42,11 +33,11 @@ describe('several web processes (WEB_CONCURRENCY)', () => {
       expect((await fetch(`${web.url}/`)).status).toBe(200)
       await waitFor(() => listening().length === 3, { what: 'a replacement process listening' })
       const replacement = listening()[2]!
-      expect(alive(replacement)).toBe(true)
+      expect(isAlive(replacement)).toBe(true)
       expect((await fetch(`${web.url}/`)).status).toBe(200)
 
       expect(await web.stop('SIGTERM')).toBe(0)
-      await waitFor(() => !alive(second!) && !alive(replacement), {
+      await waitFor(() => !isAlive(second!) && !isAlive(replacement), {
         what: 'every web process gone',
       })
     } finally {

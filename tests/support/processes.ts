@@ -35,6 +35,16 @@ export async function deleteRedisPrefix(url: string, prefix: string) {
   }
 }
 
+/** Whether a process (by id) is still running. */
+export function isAlive(pid: number) {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch {
+    return false
+  }
+}
+
 export type RunningProcess = {
   child: ChildProcess
   output: () => string
