@@ -23,6 +23,9 @@ export function reconnectDelaySeconds(retries: number) {
   return (0.5 + Math.random() / 2) * Math.min(0.05 * 2 ** retries, 1)
 }
 
+// How each pool createDb made was opened, for a connection beside it (openConnectionLike).
+const openedWith = new WeakMap<postgres.Sql, { url: string; options: DbOptions }>()
+
 export function createDb(
   url: string,
   { max = 10, applicationName = 'vigil', settings = {} }: DbOptions = {},
@@ -35,7 +38,19 @@ export function createDb(
     // A connection attempt that gets no answer at all (a lost SYN) fails after this long.
     connect_timeout: 10,
   })
+  openedWith.set(client, { url, options: { max, applicationName, settings } })
   return drizzle(client, { schema }) as Database
+}
+
+/**
+ * One connection of its own, set up as `db`'s pool is but outside it, for work that ends by
+ * closing its connection: an export's COPY, which a download abandoned part way cancels. End it
+ * (`.end()`) when done.
+ */
+export function openConnectionLike(db: Database, applicationName: string) {
+  const opened = openedWith.get(db.$client)
+  if (!opened) throw new Error('openConnectionLike: the database was not opened by createDb')
+  return createDb(opened.url, { ...opened.options, max: 1, applicationName }).$client
 }
 
 export async function closeDb(db: Database) {

@@ -8,7 +8,7 @@ import { Readable, Transform } from 'node:stream'
 import { stringify } from 'csv-stringify/sync'
 import { eq } from 'drizzle-orm'
 import { z } from 'zod'
-import type { Database } from '#db/client.ts'
+import { openConnectionLike, type Database } from '#db/client.ts'
 import { copyOut } from '#db/copy-out.ts'
 import { actions } from '#db/schema.ts'
 import { neutralisedCsvCellSql } from '#app/utils/csv-safety.ts'
@@ -96,7 +96,7 @@ async function confirmedSignaturesCsv(db: Database, actionId: string) {
   // checked again here), so nothing else can be.
   const id = z.guid().parse(actionId)
   const rows = await copyOut(
-    db.$client,
+    () => openConnectionLike(db, 'vigil-export'),
     `copy (${confirmedSignaturesSql(cells, `'${id}'`)}) to stdout with (format csv)`,
   )
   if (rows.errored) throw rows.errored

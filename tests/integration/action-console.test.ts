@@ -33,6 +33,7 @@ import {
   supporters,
 } from '#db/schema.ts'
 import { createTestDatabase, type TestDatabase } from '#tests/support/database.ts'
+import { waitFor } from '#tests/support/ports.ts'
 
 let t: TestDatabase
 let actionAdmin: typeof ActionAdmin
@@ -907,7 +908,7 @@ describe('export', () => {
     expect(confirmed!.n).toBe(rows)
   })
 
-  test('a download stopped part way gives its database connection back', async () => {
+  test('a download stopped part way ends its query and its connection, and the pool answers on', async () => {
     const id = await launchedAction()
     await addConfirmedSignatures(id, 50_000)
     // One connection: if the export kept it, the next query would wait for ever.
@@ -931,11 +932,20 @@ describe('export', () => {
       expect(first.value!.byteLength).toBeGreaterThan(0)
       await reader.cancel()
 
-      // The COPY is cancelled (see copyOut), and the connection answers again.
-      const [answer] = await within(db.$client<{ one: number }[]>`select 1 as one`, 'next query')
-      expect(answer!.one).toBe(1)
-      // The same connection, finished: not a new one opened in its place.
-      const [after] = await db.$client<{ pid: number }[]>`select pg_backend_pid() as pid`
+      // The COPY ran on a connection of its own, cancelled and ended (see copyOut)...
+      await waitFor(
+        async () =>
+          (
+            await db.$client<{ n: number }[]>`select count(*)::int as n from pg_stat_activity
+              where application_name = 'vigil-export' and datname = current_database()`
+          )[0]!.n === 0,
+        { timeoutMs: 20_000, what: "the export's connection ended" },
+      )
+      // ...and the pool's one connection answers on: the same one, not a new one in its place.
+      const [after] = await within(
+        db.$client<{ pid: number }[]>`select pg_backend_pid() as pid`,
+        'next query',
+      )
       expect(after!.pid).toBe(before!.pid)
       // The connection is left as good as new: a whole export runs on it.
       const again = await signatureExport.exportConfirmedSignatures(db, {

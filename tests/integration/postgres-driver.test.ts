@@ -16,6 +16,7 @@ import { actions } from '#db/schema.ts'
 import { BULK_CLAIM_SETTINGS, createBulkClaimer } from '#jobs/outbox.ts'
 import { sendContext } from '#jobs/workers/email-delivery.ts'
 import { createAction } from '#tests/support/factories.ts'
+import { waitFor } from '#tests/support/ports.ts'
 import { startRelay } from '#tests/support/relay.ts'
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest'
 import {
@@ -301,64 +302,74 @@ describe('a COPY read as a stream', () => {
     })
   })
 
-  // The export's COPY (copyOut): a download abandoned part way must stop PostgreSQL producing the
-  // rest. A COPY that would take 50 s to its end (10 ms a row) is left at its first chunk.
-  test('through copyOut, whose reader stops part way is cancelled, and its connection goes back to the pool', async () => {
-    await withPool(async (sql) => {
-      const [before] = await sql<{ pid: number }[]>`select pg_backend_pid() as pid`
+  // The export's COPY (copyOut), on a connection of its own: a download abandoned part way must
+  // stop PostgreSQL producing the rest, and every way it ends must end its connection.
+  describe('through copyOut', () => {
+    let opened = 0
+    let sessions: postgres.Sql
+    beforeAll(() => {
+      sessions = postgres(t.url, { max: 1, onnotice: () => {} })
+    })
+    afterAll(() => sessions?.end({ timeout: 1 }))
+    /** Opens copyOut's connection under a name of its own, and tells when it has ended. */
+    function connectionOf() {
+      const name = `copy-out-${++opened}`
+      const open = () =>
+        postgres(t.url, { max: 1, onnotice: () => {}, connection: { application_name: name } })
+      const gone = () =>
+        waitFor(
+          async () =>
+            (
+              await sessions<{ n: number }[]>`
+                select count(*)::int as n from pg_stat_activity where application_name = ${name}`
+            )[0]!.n === 0,
+          { timeoutMs: 10_000, what: `the connection ${name} ended` },
+        )
+      return { open, gone }
+    }
+
+    // 10 ms a row: 50 s to its end, had it gone on.
+    test('a reader that stops part way cancels the COPY, and its connection ends', async () => {
+      const { open, gone } = connectionOf()
       const rows = await copyOut(
-        sql,
+        open,
         `copy (select g, repeat('x', 2000), pg_sleep(0.01)
           from generate_series(1, 5000) as g) to stdout`,
       )
       await stopAtFirstChunk(rows)
-      // The pool's one connection was reserved: this waits until copyOut gives it back, which
-      // a COPY read and dropped to its end would make 50 s.
-      expect(await settledWithin(sql`select 1`, 10_000)).toBe('answered')
-      const [after] = await sql<{ pid: number }[]>`select pg_backend_pid() as pid`
-      expect(after!.pid).toBe(before!.pid)
+      await gone()
     })
-  })
 
-  // The cancel is a signal: one that finds the COPY already over must not cancel the query the
-  // connection runs next. A COPY of a few hundred kilobytes is written whole into the sockets'
-  // buffers while its reader takes the first chunk and stops: the server has mostly finished it
-  // by the time the cancel arrives.
-  test('through copyOut, a cancel that comes after the COPY ended reaches no later query', async () => {
-    await withPool(async (sql) => {
-      for (let round = 0; round < 30; round++) {
-        const rows = await copyOut(sql, copyOf(2_000))
-        await stopAtFirstChunk(rows)
-        expect(rows.readableEnded).toBe(false)
-        // Long enough for a late signal to land in it.
-        expect(await settledWithin(sql`select pg_sleep(0.05)`, 10_000)).toBe('answered')
-      }
-    })
-  })
-
-  test('through copyOut, read to its end gives its connection back', async () => {
-    await withPool(async (sql) => {
-      const stream = await copyOut(sql, copyOf(5_000))
+    test('read to its end, it gives every row, and its connection ends', async () => {
+      const { open, gone } = connectionOf()
+      const stream = await copyOut(open, copyOf(5_000))
       let lines = 0
       for await (const chunk of stream as AsyncIterable<Buffer>) {
         for (const byte of chunk) if (byte === 10) lines++
       }
       expect(lines).toBe(5_000)
-      expect(await settledWithin(sql`select 1`, 5_000)).toBe('answered')
+      await gone()
     })
-  })
 
-  test('through copyOut, one that fails as it starts throws nothing uncaught, and gives its connection back', async () => {
-    await withPool(async (sql) => {
+    test('one that fails as it starts gives its reader the error, and its connection ends', async () => {
+      const { open, gone } = connectionOf()
       const rows = await copyOut(
-        sql,
+        open,
         `copy (select 1 / (g - 3) from generate_series(1, 5) as g) to stdout`,
       )
       const failure = await new Promise<unknown>((resolve) =>
         pipeline(rows, new Writable({ write: (_chunk, _encoding, done) => done() }), resolve),
       )
       expect(failure).toMatchObject({ code: '22012' })
-      expect(await settledWithin(sql`select 1`, 5_000)).toBe('answered')
+      await gone()
+    })
+
+    test('one PostgreSQL refuses outright throws, and its connection ends', async () => {
+      const { open, gone } = connectionOf()
+      await expect(
+        copyOut(open, `copy (select * from no_such_table) to stdout`),
+      ).rejects.toMatchObject({ code: '42P01' })
+      await gone()
     })
   })
 
