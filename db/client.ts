@@ -23,8 +23,11 @@ export function reconnectDelaySeconds(retries: number) {
   return (0.5 + Math.random() / 2) * Math.min(0.05 * 2 ** retries, 1)
 }
 
-// How each pool createDb made was opened, for a connection beside it (openConnectionLike).
-const openedWith = new WeakMap<postgres.Sql, { url: string; options: DbOptions }>()
+// How a pool createDb made was opened, kept on the pool itself for a connection beside it
+// (openConnectionLike). A registry of this module's would not do: the server and the Remix build
+// each bundle a copy of it, and the pool one made is used by the other.
+const OPENED_WITH = Symbol.for('vigil.db.openedWith')
+type OpenedWith = { url: string; options: DbOptions }
 
 export function createDb(
   url: string,
@@ -38,7 +41,9 @@ export function createDb(
     // A connection attempt that gets no answer at all (a lost SYN) fails after this long.
     connect_timeout: 10,
   })
-  openedWith.set(client, { url, options: { max, applicationName, settings } })
+  Object.defineProperty(client, OPENED_WITH, {
+    value: { url, options: { max, applicationName, settings } } satisfies OpenedWith,
+  })
   return drizzle(client, { schema }) as Database
 }
 
@@ -48,7 +53,7 @@ export function createDb(
  * (`.end()`) when done.
  */
 export function openConnectionLike(db: Database, applicationName: string) {
-  const opened = openedWith.get(db.$client)
+  const opened = (db.$client as unknown as Record<symbol, OpenedWith | undefined>)[OPENED_WITH]
   if (!opened) throw new Error('openConnectionLike: the database was not opened by createDb')
   return createDb(opened.url, { ...opened.options, max: 1, applicationName }).$client
 }

@@ -17,7 +17,7 @@ import type postgres from 'postgres'
 export async function copyOut(open: () => postgres.Sql, copySql: string): Promise<Readable> {
   const connection = open()
   // What is left of the COPY once the cancel lands (or, should it not, all of it) is read and
-  // dropped before the connection ends; a COPY that outlasts this is cut off.
+  // dropped; the connection ends once the COPY has.
   const end = () => void connection.end({ timeout: 30 }).catch(() => {})
   const copy = connection.unsafe(copySql)
   let rows: Readable
@@ -29,8 +29,12 @@ export async function copyOut(open: () => postgres.Sql, copySql: string): Promis
   }
   const finish = () => {
     // Sent only while the COPY runs (patches/postgres+3.4.9.patch): postgres.js counted a COPY
-    // whose stream was handed over as settled, and sent no cancel.
-    if (!rows.readableEnded) copy.cancel()
+    // whose stream was handed over as settled, and sent no cancel. It answers with the cancel's
+    // promise (also patched), whose failure (PostgreSQL unreachable) changes nothing here.
+    if (!rows.readableEnded) {
+      const cancelled = copy.cancel() as unknown as Promise<void> | null
+      cancelled?.catch(() => {})
+    }
     end()
   }
   // A COPY that failed as it started is closed already, before its reader could listen.

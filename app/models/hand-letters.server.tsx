@@ -237,7 +237,18 @@ async function* letterDocument(
  */
 export async function printHandLetters(
   db: Database,
-  { actionId, locale, actor }: { actionId: string; locale: Locale; actor: StaffActor },
+  {
+    actionId,
+    locale,
+    actor,
+    signal,
+  }: {
+    actionId: string
+    locale: Locale
+    actor: StaffActor
+    /** The request's: a client gone before the body is read ends the document's query. */
+    signal?: AbortSignal
+  },
 ) {
   const [action] = await db
     .select({
@@ -262,7 +273,7 @@ export async function printHandLetters(
     ip: actor.ip,
   })
   const pieces = Readable.from(letterDocument(db, { actionId, action, authorityList, locale }))
-  return new Response(streamedBody([pieces], 'hand letters'), {
+  return new Response(streamedBody([pieces], 'hand letters', signal), {
     headers: {
       'Content-Type': 'text/html; charset=utf-8',
       'Cache-Control': 'private, no-store',

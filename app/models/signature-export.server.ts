@@ -136,7 +136,15 @@ export async function exportConfirmedSignatures(
     format,
     actor,
     headOnly = false,
-  }: { actionId: string; format: ExportFormat; actor: StaffActor; headOnly?: boolean },
+    signal,
+  }: {
+    actionId: string
+    format: ExportFormat
+    actor: StaffActor
+    headOnly?: boolean
+    /** The request's: a client gone before the body is read ends the export's query. */
+    signal?: AbortSignal
+  },
 ) {
   const [action] = await db
     .select({ id: actions.id, slug: actions.slug, reference: actions.reference })
@@ -161,13 +169,14 @@ export async function exportConfirmedSignatures(
   })
   const body =
     format === 'csv'
-      ? streamedBody([...(await confirmedSignaturesCsv(db, action.id))], 'signature export')
+      ? streamedBody([...(await confirmedSignaturesCsv(db, action.id))], 'signature export', signal)
       : streamedBody(
           [
             Readable.from(confirmedSignatureRows(db, action.id), { objectMode: true }),
             jsonStream(),
           ],
           'signature export',
+          signal,
         )
   return new Response(body, { headers })
 }

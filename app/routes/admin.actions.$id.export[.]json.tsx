@@ -12,6 +12,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     format: 'json',
     actor: { staffUserId: session.user.id, ip: context.clientIp },
     headOnly: request.method === 'HEAD',
+    signal: request.signal,
   })
   if (!response) throw new Response('Not found', { status: 404 })
   return response

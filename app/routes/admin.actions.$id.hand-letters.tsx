@@ -15,6 +15,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     actionId: actionIdParam(params),
     locale: negotiateLocale(request.headers.get('accept-language')),
     actor: { staffUserId: session.user.id, ip: context.clientIp },
+    signal: request.signal,
   })
   if (!response) throw new Response('Not found', { status: 404 })
   return response

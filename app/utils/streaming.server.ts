@@ -1,6 +1,6 @@
 // Response bodies written as they are produced (exports, printable letters): a database cursor
 // or COPY feeds them, so memory stays flat however many rows an action has.
-import { Transform, pipeline, type Readable } from 'node:stream'
+import { Transform, addAbortSignal, pipeline, type Readable } from 'node:stream'
 import { createReadableStreamFromReadable } from '@remix-run/node'
 
 /**
@@ -41,10 +41,18 @@ function coalesce(size = 64 * 1024) {
 /**
  * A response body from a source and its encoders. pipeline() keeps backpressure end to end (the
  * database is read only as fast as the client reads) and destroys every stage if the client goes
- * away mid-download: a cursor is closed, a COPY cancelled (see copyOut).
+ * away mid-download: a cursor is closed, a COPY cancelled (see copyOut). `signal` is the
+ * request's: a client gone before the body was read at all gets the same (Remix then drops the
+ * response without cancelling its body, which would leave the query and its connection waiting
+ * for good).
  */
-export function streamedBody(stages: [Readable, ...Transform[]], what: string) {
+export function streamedBody(
+  stages: [Readable, ...Transform[]],
+  what: string,
+  signal?: AbortSignal,
+) {
   const out = coalesce()
+  if (signal) addAbortSignal(signal, out)
   pipeline([...stages, out], (error) => {
     if (error && error.name !== 'AbortError' && error.message !== 'Premature close') {
       console.error(`${what} failed`, error)

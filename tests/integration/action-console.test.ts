@@ -908,53 +908,82 @@ describe('export', () => {
     expect(confirmed!.n).toBe(rows)
   })
 
-  test('a download stopped part way ends its query and its connection, and the pool answers on', async () => {
+  /** The export's own connection (copyOut's) has ended: its COPY no longer runs. */
+  const exportConnectionEnded = () =>
+    waitFor(
+      async () =>
+        (
+          await t.db.$client<{ n: number }[]>`select count(*)::int as n from pg_stat_activity
+            where application_name = 'vigil-export' and datname = current_database()`
+        )[0]!.n === 0,
+      { timeoutMs: 20_000, what: "the export's connection ended" },
+    )
+  const within = <T>(promise: Promise<T>, what: string) =>
+    Promise.race([
+      promise,
+      new Promise<never>((_, reject) =>
+        setTimeout(() => reject(new Error(`${what}: no answer in 20 s`)), 20_000),
+      ),
+    ])
+
+  test('a download stopped part way ends its query and its connection', async () => {
     const id = await launchedAction()
     await addConfirmedSignatures(id, 50_000)
-    // One connection: if the export kept it, the next query would wait for ever.
-    const db = createDb(t.url, { max: 1, applicationName: 'export-stopped' })
-    const within = <T>(promise: Promise<T>, what: string) =>
-      Promise.race([
-        promise,
-        new Promise<never>((_, reject) =>
-          setTimeout(() => reject(new Error(`${what}: no answer in 20 s`)), 20_000),
-        ),
-      ])
-    try {
-      const [before] = await db.$client<{ pid: number }[]>`select pg_backend_pid() as pid`
-      const response = await signatureExport.exportConfirmedSignatures(db, {
-        actionId: id,
-        format: 'csv',
-        actor: editor,
-      })
-      const reader = response!.body!.getReader()
-      const first = await reader.read()
-      expect(first.value!.byteLength).toBeGreaterThan(0)
-      await reader.cancel()
+    const response = await signatureExport.exportConfirmedSignatures(t.db, {
+      actionId: id,
+      format: 'csv',
+      actor: editor,
+    })
+    const reader = response!.body!.getReader()
+    const first = await reader.read()
+    expect(first.value!.byteLength).toBeGreaterThan(0)
+    await reader.cancel()
+    // The COPY ran on a connection of its own, cancelled and ended (see copyOut).
+    await exportConnectionEnded()
+    // And a whole export runs after it.
+    const again = await signatureExport.exportConfirmedSignatures(t.db, {
+      actionId: id,
+      format: 'csv',
+      actor: editor,
+    })
+    const text = await within(again!.text(), 'second export')
+    expect(text.trimEnd().split('\n')).toHaveLength(50_000 + 1)
+    await exportConnectionEnded()
+  })
 
-      // The COPY ran on a connection of its own, cancelled and ended (see copyOut)...
-      await waitFor(
-        async () =>
-          (
-            await db.$client<{ n: number }[]>`select count(*)::int as n from pg_stat_activity
-              where application_name = 'vigil-export' and datname = current_database()`
-          )[0]!.n === 0,
-        { timeoutMs: 20_000, what: "the export's connection ended" },
-      )
-      // ...and the pool's one connection answers on: the same one, not a new one in its place.
-      const [after] = await within(
-        db.$client<{ pid: number }[]>`select pg_backend_pid() as pid`,
-        'next query',
-      )
-      expect(after!.pid).toBe(before!.pid)
-      // The connection is left as good as new: a whole export runs on it.
-      const again = await signatureExport.exportConfirmedSignatures(db, {
+  // Remix drops the response of a request whose client has gone without cancelling its body:
+  // the request's signal must end the query (a paused COPY, or a cursor holding a connection of
+  // the pool), or it would wait for good.
+  test('a request gone before its body is read ends the export query, CSV or JSON', async () => {
+    const id = await launchedAction()
+    await addConfirmedSignatures(id, 50_000)
+    // One connection: had the JSON export's cursor kept it, the next query would wait for ever.
+    const db = createDb(t.url, { max: 1, applicationName: 'export-gone' })
+    try {
+      const csvRequest = new AbortController()
+      const csv = await signatureExport.exportConfirmedSignatures(db, {
         actionId: id,
         format: 'csv',
         actor: editor,
+        signal: csvRequest.signal,
       })
-      const text = await within(again!.text(), 'second export')
-      expect(text.trimEnd().split('\n')).toHaveLength(50_000 + 1)
+      expect(csv!.status).toBe(200)
+      csvRequest.abort()
+      await exportConnectionEnded()
+
+      const jsonRequest = new AbortController()
+      const json = await signatureExport.exportConfirmedSignatures(db, {
+        actionId: id,
+        format: 'json',
+        actor: editor,
+        signal: jsonRequest.signal,
+      })
+      expect(json!.status).toBe(200)
+      // Let the cursor start and fill what the stream buffers, as it would for a real request.
+      await new Promise((resolve) => setTimeout(resolve, 200))
+      jsonRequest.abort()
+      const [answer] = await within(db.$client<{ one: number }[]>`select 1 as one`, 'next query')
+      expect(answer!.one).toBe(1)
     } finally {
       await closeDb(db)
     }
