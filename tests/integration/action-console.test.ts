@@ -32,8 +32,7 @@ import {
   suppressions,
   supporters,
 } from '#db/schema.ts'
-import { createTestDatabase, type TestDatabase } from '#tests/support/database.ts'
-import { waitFor } from '#tests/support/ports.ts'
+import { connectionsEnded, createTestDatabase, type TestDatabase } from '#tests/support/database.ts'
 
 let t: TestDatabase
 let actionAdmin: typeof ActionAdmin
@@ -909,15 +908,7 @@ describe('export', () => {
   })
 
   /** The export's own connection (copyOut's) has ended: its COPY no longer runs. */
-  const exportConnectionEnded = () =>
-    waitFor(
-      async () =>
-        (
-          await t.db.$client<{ n: number }[]>`select count(*)::int as n from pg_stat_activity
-            where application_name = 'vigil-export' and datname = current_database()`
-        )[0]!.n === 0,
-      { timeoutMs: 20_000, what: "the export's connection ended" },
-    )
+  const exportConnectionEnded = () => connectionsEnded(t.db.$client, 'vigil-export', 20_000)
   const within = <T>(promise: Promise<T>, what: string) =>
     Promise.race([
       promise,

@@ -16,11 +16,11 @@ import { actions } from '#db/schema.ts'
 import { BULK_CLAIM_SETTINGS, createBulkClaimer } from '#jobs/outbox.ts'
 import { sendContext } from '#jobs/workers/email-delivery.ts'
 import { createAction } from '#tests/support/factories.ts'
-import { waitFor } from '#tests/support/ports.ts'
 import { startRelay } from '#tests/support/relay.ts'
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest'
 import {
   ADMIN_DATABASE_URL,
+  connectionsEnded,
   createTestDatabase,
   type TestDatabase,
 } from '#tests/support/database.ts'
@@ -316,15 +316,7 @@ describe('a COPY read as a stream', () => {
       const name = `copy-out-${++opened}`
       const open = () =>
         postgres(t.url, { max: 1, onnotice: () => {}, connection: { application_name: name } })
-      const gone = () =>
-        waitFor(
-          async () =>
-            (
-              await sessions<{ n: number }[]>`
-                select count(*)::int as n from pg_stat_activity where application_name = ${name}`
-            )[0]!.n === 0,
-          { timeoutMs: 10_000, what: `the connection ${name} ended` },
-        )
+      const gone = () => connectionsEnded(sessions, name, 10_000)
       return { open, gone }
     }
 

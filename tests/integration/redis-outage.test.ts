@@ -8,6 +8,7 @@ import { createTestDatabase, type TestDatabase } from '#tests/support/database.t
 import { createAction, createFollowers } from '#tests/support/factories.ts'
 import { waitFor } from '#tests/support/ports.ts'
 import {
+  exitCodeWithin,
   startRedisServer,
   startWorkerProcess,
   uniqueRedisPrefix,
@@ -194,18 +195,10 @@ describe('Redis configuration', () => {
         },
         { waitUntilStarted: false },
       )
-      let giveUp: NodeJS.Timeout | undefined
       try {
         // A supervisor that restarted its processes for ever would never exit: say so, and kill it.
-        const exitCode = await Promise.race([
-          worker.exited,
-          new Promise<string>((resolve) => {
-            giveUp = setTimeout(() => resolve('still running after 30 s'), 30_000)
-          }),
-        ])
-        return { exitCode, output: worker.output() }
+        return { exitCode: await exitCodeWithin(worker, 30_000), output: worker.output() }
       } finally {
-        clearTimeout(giveUp)
         await worker.stop('SIGKILL')
       }
     } finally {

@@ -5,7 +5,7 @@ import net from 'node:net'
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest'
 import { createTestDatabase, type TestDatabase } from '#tests/support/database.ts'
 import { freePort, waitFor } from '#tests/support/ports.ts'
-import { isAlive, startWebProcess } from '#tests/support/processes.ts'
+import { exitCodeWithin, isAlive, startWebProcess } from '#tests/support/processes.ts'
 
 let t: TestDatabase
 beforeAll(async () => {
@@ -54,13 +54,7 @@ describe('several web processes (WEB_CONCURRENCY)', () => {
       { waitUntilListening: false },
     )
     try {
-      const exited = await Promise.race([
-        web.exited,
-        new Promise<'still running'>((resolve) =>
-          setTimeout(() => resolve('still running'), 30_000),
-        ),
-      ])
-      expect(exited).toBe(1)
+      expect(await exitCodeWithin(web, 30_000)).toBe(1)
       expect(web.output()).toMatch(/web: process \d+ failed to start \(1\); stopping/)
     } finally {
       await web.stop('SIGKILL')

@@ -3,6 +3,7 @@
 import crypto from 'node:crypto'
 import postgres from 'postgres'
 import { closeDb, createDb, type Database } from '#db/client.ts'
+import { waitFor } from './ports.ts'
 
 /** The server's maintenance connection; CI and developer machines have `test` with trust auth. */
 export const ADMIN_DATABASE_URL =
@@ -72,4 +73,19 @@ export async function createTestDatabase(template: string, kind = 'it'): Promise
       await dropDatabase(name)
     },
   }
+}
+
+/**
+ * Waits until no connection named `applicationName` is open on `client`'s database: a query that
+ * ran on it has ended with its connection (an export's COPY, say).
+ */
+export function connectionsEnded(client: postgres.Sql, applicationName: string, timeoutMs: number) {
+  return waitFor(
+    async () =>
+      (
+        await client<{ n: number }[]>`select count(*)::int as n from pg_stat_activity
+          where application_name = ${applicationName} and datname = current_database()`
+      )[0]!.n === 0,
+    { timeoutMs, what: `the connections named ${applicationName} ended` },
+  )
 }

@@ -87,6 +87,25 @@ export function startProcess(
   return running
 }
 
+/**
+ * The process's exit code, or 'still running after N s' when it has not exited by then: for a
+ * process expected to stop by itself (a supervisor whose process cannot start), which a fault
+ * would keep running for ever.
+ */
+export async function exitCodeWithin(running: RunningProcess, ms: number) {
+  let giveUp: NodeJS.Timeout | undefined
+  try {
+    return await Promise.race([
+      running.exited,
+      new Promise<string>((resolve) => {
+        giveUp = setTimeout(() => resolve(`still running after ${ms / 1000} s`), ms)
+      }),
+    ])
+  } finally {
+    clearTimeout(giveUp)
+  }
+}
+
 export type WorkerEnv = {
   DATABASE_URL: string
   REDIS_URL: string
