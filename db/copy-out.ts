@@ -2,9 +2,9 @@ import type { Readable } from 'node:stream'
 import type postgres from 'postgres'
 
 /**
- * Runs `copy (...) to stdout` on a connection of its own (`open`, one connection), and gives its
- * bytes as a stream, read as fast as its reader reads; the connection is ended once the stream
- * is over. A reader that stops early (a download abandoned) cancels the COPY, so PostgreSQL stops
+ * Runs `copy (...) to stdout` on a connection of its own (`connection`, one connection, which it
+ * takes over), and gives its bytes as a stream, read as fast as its reader reads; the connection
+ * is ended once the stream is over, or at once if the COPY fails to start. A reader that stops early (a download abandoned) cancels the COPY, so PostgreSQL stops
  * producing what nobody will read: a million-row export left at its first chunk was otherwise
  * produced, read and dropped to its end.
  *
@@ -14,8 +14,7 @@ import type postgres from 'postgres'
  * was delivered, which postgres.js cannot always tell, and a reserved connection that died was
  * put back in the pool dead.)
  */
-export async function copyOut(open: () => postgres.Sql, copySql: string): Promise<Readable> {
-  const connection = open()
+export async function copyOut(connection: postgres.Sql, copySql: string): Promise<Readable> {
   // What is left of the COPY once the cancel lands (or, should it not, all of it) is read and
   // dropped; the connection ends once the COPY has.
   const end = () => void connection.end({ timeout: 30 }).catch(() => {})

@@ -1,18 +1,28 @@
 // Hand delivery: nothing is emailed to the officials; their letters are kept, and staff print them
 // to hand over. The printable document is one HTML page, a letter per printed page, streamed from
-// a database cursor so that memory stays flat however many letters a case has. React renders
+// a database cursor so that memory stays flat however many letters a case has; like an export, it
+// reads on a connection of its own, holding an export slot, within time limits. React renders
 // every piece, so whatever a supporter typed stays text. Every print is audited, like an export:
 // it is personal data leaving the platform.
-import { Readable } from 'node:stream'
 import { asc, eq, sql } from 'drizzle-orm'
+import type postgres from 'postgres'
 import { renderToStaticMarkup } from 'react-dom/server'
 import type { Database } from '#db/client.ts'
+import {
+  endExportConnection,
+  openExportConnection,
+  readOnExportConnection,
+} from '#db/export-connection.ts'
 import { actions, authorities } from '#db/schema.ts'
 import { letterFor, loadLetterTemplate } from '#jobs/email-loaders.ts'
 import { writeAudit } from '#app/utils/audit.server.ts'
 import { countryName } from '#app/utils/countries.ts'
 import { createTranslator, formatDate, type Locale, type Translate } from '#app/utils/i18n.ts'
-import { streamedBody } from '#app/utils/streaming.server.ts'
+import {
+  configuredExportLimits,
+  streamedBody,
+  type ExportLimits,
+} from '#app/utils/streaming.server.ts'
 import type { StaffActor } from './action-admin.server.ts'
 
 /** Served from public/: the page's only style (the CSP allows no inline style). */
@@ -73,8 +83,8 @@ async function authoritiesWithCounts(db: Database, actionId: string) {
  * The letters kept for hand delivery, grouped by authority (a pile per official), oldest
  * signature first. Letters of erased supporters or withdrawn signatures are left out.
  */
-async function* handLetterRows(db: Database, actionId: string) {
-  const cursor = db.$client<LetterRow[]>`
+async function* handLetterRows(connection: postgres.Sql, actionId: string) {
+  const cursor = connection<LetterRow[]>`
     select l.authority_id as "authorityId",
            p.first_name as "firstName",
            p.last_name as "lastName",
@@ -205,7 +215,7 @@ function LetterPage({
 }
 
 async function* letterDocument(
-  db: Database,
+  connection: postgres.Sql,
   {
     actionId,
     action,
@@ -221,7 +231,7 @@ async function* letterDocument(
     <Cover t={t} locale={locale} action={action} actionId={actionId} authorities={authorityList} />,
   )
   yield '<main>'
-  for await (const row of handLetterRows(db, actionId)) {
+  for await (const row of handLetterRows(connection, actionId)) {
     const authority = byId.get(row.authorityId)
     if (!authority) continue
     yield renderToStaticMarkup(
@@ -233,7 +243,9 @@ async function* letterDocument(
 
 /**
  * The printable document of an action's letters for hand delivery, streamed. Returns null for an
- * unknown action. The audit entry is written before the first byte.
+ * unknown action; throws ExportsBusyError, having read and audited nothing, while as many exports
+ * run as may. The audit entry is written before the first byte. `headOnly` (a HEAD request)
+ * answers the headers alone: Remix drops a HEAD response's body without cancelling it.
  */
 export async function printHandLetters(
   db: Database,
@@ -241,13 +253,17 @@ export async function printHandLetters(
     actionId,
     locale,
     actor,
+    headOnly = false,
     signal,
+    limits = configuredExportLimits(),
   }: {
     actionId: string
     locale: Locale
     actor: StaffActor
+    headOnly?: boolean
     /** The request's: a client gone before the body is read ends the document's query. */
     signal?: AbortSignal
+    limits?: ExportLimits
   },
 ) {
   const [action] = await db
@@ -260,24 +276,32 @@ export async function printHandLetters(
     .from(actions)
     .where(eq(actions.id, actionId))
   if (!action) return null
-  const authorityList = await authoritiesWithCounts(db, actionId)
-  await writeAudit(db, {
-    staffUserId: actor.staffUserId,
-    event: 'letters.printed',
-    entityType: 'action',
-    entityId: actionId,
-    after: {
-      deliveryMode: action.deliveryMode,
-      letters: authorityList.reduce((sum, authority) => sum + authority.letterCount, 0),
-    },
-    ip: actor.ip,
-  })
-  const pieces = Readable.from(letterDocument(db, { actionId, action, authorityList, locale }))
-  return new Response(streamedBody([pieces], 'hand letters', signal), {
-    headers: {
-      'Content-Type': 'text/html; charset=utf-8',
-      'Cache-Control': 'private, no-store',
-      'X-Robots-Tag': 'noindex',
-    },
-  })
+  const headers = {
+    'Content-Type': 'text/html; charset=utf-8',
+    'Cache-Control': 'private, no-store',
+    'X-Robots-Tag': 'noindex',
+  }
+  if (headOnly) return new Response(null, { headers })
+  const connection = await openExportConnection(db, limits.concurrency)
+  try {
+    const authorityList = await authoritiesWithCounts(db, actionId)
+    await writeAudit(db, {
+      staffUserId: actor.staffUserId,
+      event: 'letters.printed',
+      entityType: 'action',
+      entityId: actionId,
+      after: {
+        deliveryMode: action.deliveryMode,
+        letters: authorityList.reduce((sum, authority) => sum + authority.letterCount, 0),
+      },
+      ip: actor.ip,
+    })
+    const pieces = readOnExportConnection(connection, (rows) =>
+      letterDocument(rows, { actionId, action, authorityList, locale }),
+    )
+    return new Response(streamedBody([pieces], 'hand letters', { signal, limits }), { headers })
+  } catch (error) {
+    endExportConnection(connection)
+    throw error
+  }
 }

@@ -3,18 +3,31 @@
 // PostgreSQL itself (COPY), its bytes passed on as they come: a million rows never become a
 // million JavaScript objects and strings, which took a serving process up by 100 MB or more. A
 // download abandoned part way cancels its COPY (see copyOut).
-// The JSON is read through a cursor. Every export is audited (personal data leaving the platform).
-import { Readable, Transform } from 'node:stream'
+// The JSON is read through a cursor. Each export reads on a connection of its own, holding one
+// of the few export slots (see openExportConnection), within time limits (see streamedBody).
+// Every export is audited (personal data leaving the platform).
+import { Transform } from 'node:stream'
 import { stringify } from 'csv-stringify/sync'
 import { eq } from 'drizzle-orm'
 import { z } from 'zod'
-import { openConnectionLike, type Database } from '#db/client.ts'
+import type postgres from 'postgres'
+import type { Database } from '#db/client.ts'
 import { copyOut } from '#db/copy-out.ts'
+import {
+  endExportConnection,
+  openExportConnection,
+  readOnExportConnection,
+} from '#db/export-connection.ts'
 import { actions } from '#db/schema.ts'
 import { neutralisedCsvCellSql } from '#app/utils/csv-safety.ts'
 import { writeAudit } from '#app/utils/audit.server.ts'
 import { createTranslator, defaultLocale } from '#app/utils/i18n.ts'
-import { startingWith, streamedBody } from '#app/utils/streaming.server.ts'
+import {
+  configuredExportLimits,
+  startingWith,
+  streamedBody,
+  type ExportLimits,
+} from '#app/utils/streaming.server.ts'
 import type { StaffActor } from './action-admin.server.ts'
 
 export type ExportFormat = 'csv' | 'json'
@@ -63,11 +76,11 @@ function confirmedSignaturesSql(cells: string, actionIdSql: string) {
 const CURSOR_ROWS = 200
 
 /** The confirmed signatures as objects, read through a cursor (for JSON). */
-async function* confirmedSignatureRows(db: Database, actionId: string) {
+async function* confirmedSignatureRows(connection: postgres.Sql, actionId: string) {
   const cells = Object.entries(COLUMNS)
     .map(([key, expression]) => `${expression} as "${key}"`)
     .join(', ')
-  const cursor = db.$client
+  const cursor = connection
     .unsafe<ExportRow[]>(confirmedSignaturesSql(cells, '$1'), [actionId])
     .cursor(CURSOR_ROWS)
   for await (const batch of cursor) {
@@ -82,7 +95,7 @@ async function* confirmedSignatureRows(db: Database, actionId: string) {
  * has started the COPY, and throws if it failed before its first rows, so that such a failure
  * comes before the response starts.
  */
-async function confirmedSignaturesCsv(db: Database, actionId: string) {
+async function confirmedSignaturesCsv(connection: postgres.Sql, actionId: string) {
   const t = createTranslator(defaultLocale)
   const header = stringify(
     [(Object.keys(COLUMNS) as (keyof ExportRow)[]).map((key) => t(`console.export.column.${key}`))],
@@ -96,7 +109,7 @@ async function confirmedSignaturesCsv(db: Database, actionId: string) {
   // checked again here), so nothing else can be.
   const id = z.guid().parse(actionId)
   const rows = await copyOut(
-    () => openConnectionLike(db, 'vigil-export'),
+    connection,
     `copy (${confirmedSignaturesSql(cells, `'${id}'`)}) to stdout with (format csv)`,
   )
   if (rows.errored) throw rows.errored
@@ -124,7 +137,8 @@ function fileName(reference: string | null, slug: string, format: ExportFormat) 
 
 /**
  * Streams an action's confirmed signatures as CSV (cells neutralised against formula injection)
- * or JSON. Returns null for an unknown action. The audit entry is written before the first byte.
+ * or JSON. Returns null for an unknown action; throws ExportsBusyError, having read and audited
+ * nothing, while as many exports run as may. The audit entry is written before the first byte.
  * `headOnly` (a HEAD request) answers the headers alone and reads nothing: Remix drops a HEAD
  * response's body without cancelling it, which would leave the export's query and its connection
  * waiting for good.
@@ -137,6 +151,7 @@ export async function exportConfirmedSignatures(
     actor,
     headOnly = false,
     signal,
+    limits = configuredExportLimits(),
   }: {
     actionId: string
     format: ExportFormat
@@ -144,6 +159,7 @@ export async function exportConfirmedSignatures(
     headOnly?: boolean
     /** The request's: a client gone before the body is read ends the export's query. */
     signal?: AbortSignal
+    limits?: ExportLimits
   },
 ) {
   const [action] = await db
@@ -159,24 +175,29 @@ export async function exportConfirmedSignatures(
     'X-Content-Type-Options': 'nosniff',
   }
   if (headOnly) return new Response(null, { headers })
-  await writeAudit(db, {
-    staffUserId: actor.staffUserId,
-    event: 'signatures.exported',
-    entityType: 'action',
-    entityId: action.id,
-    after: { format },
-    ip: actor.ip,
-  })
-  const body =
-    format === 'csv'
-      ? streamedBody([...(await confirmedSignaturesCsv(db, action.id))], 'signature export', signal)
-      : streamedBody(
-          [
-            Readable.from(confirmedSignatureRows(db, action.id), { objectMode: true }),
+  const connection = await openExportConnection(db, limits.concurrency)
+  try {
+    await writeAudit(db, {
+      staffUserId: actor.staffUserId,
+      event: 'signatures.exported',
+      entityType: 'action',
+      entityId: action.id,
+      after: { format },
+      ip: actor.ip,
+    })
+    const stages =
+      format === 'csv'
+        ? await confirmedSignaturesCsv(connection, action.id)
+        : ([
+            readOnExportConnection(connection, (rows) => confirmedSignatureRows(rows, action.id)),
             jsonStream(),
-          ],
-          'signature export',
-          signal,
-        )
-  return new Response(body, { headers })
+          ] as const)
+    return new Response(streamedBody([...stages], 'signature export', { signal, limits }), {
+      headers,
+    })
+  } catch (error) {
+    // Ended already where copyOut or the stream took it over; ending it twice changes nothing.
+    endExportConnection(connection)
+    throw error
+  }
 }

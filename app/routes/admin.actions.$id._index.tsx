@@ -133,8 +133,11 @@ export default function ActionOverview() {
   const [searchParams] = useSearchParams()
   const { t, locale } = useTranslation()
   const done = DONE.find((what) => what === searchParams.get('done'))
+  // Sent back by an export refused for want of a slot (see exportUnlessBusy).
+  const exportsBusy = searchParams.get('busy') === 'exports'
   return (
     <>
+      {exportsBusy ? <ConsoleNotice tone="error">{t('console.export.busy')}</ConsoleNotice> : null}
       {done ? (
         <ConsoleNotice>
           {t(enumKey('console.done', done), { reference: action.reference ?? '' })}
@@ -279,14 +282,12 @@ export default function ActionOverview() {
           <p>{t('console.export.intro')}</p>
           <ul className="console-links">
             <li>
-              <a href={`/admin/actions/${action.id}/export.csv`} download>
-                {t('console.export.csv')}
-              </a>
+              {/* No `download` attribute: the file comes as an attachment, and a refused export
+                  (every slot taken) comes back to this page, which says why. */}
+              <a href={`/admin/actions/${action.id}/export.csv`}>{t('console.export.csv')}</a>
             </li>
             <li>
-              <a href={`/admin/actions/${action.id}/export.json`} download>
-                {t('console.export.json')}
-              </a>
+              <a href={`/admin/actions/${action.id}/export.json`}>{t('console.export.json')}</a>
             </li>
           </ul>
         </section>

@@ -86,6 +86,12 @@ export const EnvSchema = z.object({
       if (value === 'true' || value === 'false') return value === 'true'
       return value
     }),
+  // Exports (signatures, printable letters) each read on a connection of their own: how many may
+  // run at once across every web process; how long one may go without its client taking anything,
+  // and how long one may run in all, before it is ended (the download then fails).
+  EXPORT_CONCURRENCY: z.coerce.number().int().min(1).max(50).default(2),
+  EXPORT_STALL_SECONDS: z.coerce.number().min(1).max(3600).default(120),
+  EXPORT_TIME_LIMIT_SECONDS: z.coerce.number().min(1).max(86_400).default(3600),
   // Where uploaded photos are kept (re-encoded, under random names).
   UPLOAD_DIR: z.string().default('.data/uploads'),
   // Delivery engine: letters per authority address per window (individual mode), the window,

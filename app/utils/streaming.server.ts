@@ -2,6 +2,7 @@
 // or COPY feeds them, so memory stays flat however many rows an action has.
 import { Transform, addAbortSignal, pipeline, type Readable } from 'node:stream'
 import { createReadableStreamFromReadable } from '@remix-run/node'
+import { getEnv } from './env.server.ts'
 
 /**
  * Gathers an encoder's many small pieces (one per row) into chunks of about 64 KiB, so the
@@ -39,26 +40,88 @@ function coalesce(size = 64 * 1024) {
 }
 
 /**
+ * How long a streamed body may run: an export holds a connection, a PostgreSQL snapshot (which
+ * keeps vacuum from clearing what changed since) and one of the export slots for as long as it
+ * runs, so neither a client that stopped reading nor one too slow to finish may hold them for good.
+ */
+export type StreamLimits = {
+  /** The longest the client may take nothing while the body has bytes waiting for it. */
+  stallMs: number
+  /** The longest the whole body may take. */
+  timeLimitMs: number
+}
+
+/** An export's limits: its stream's, and how many exports may run at once. */
+export type ExportLimits = StreamLimits & { concurrency: number }
+
+/** The configured export limits (EXPORT_CONCURRENCY, EXPORT_STALL_SECONDS, EXPORT_TIME_LIMIT_SECONDS). */
+export function configuredExportLimits(): ExportLimits {
+  const env = getEnv()
+  return {
+    concurrency: env.EXPORT_CONCURRENCY,
+    stallMs: env.EXPORT_STALL_SECONDS * 1000,
+    timeLimitMs: env.EXPORT_TIME_LIMIT_SECONDS * 1000,
+  }
+}
+
+/** A streamed body ended by its limits: the client's download fails (it never gets the end). */
+export class StreamLimitError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'StreamLimitError'
+  }
+}
+
+const seconds = (ms: number) => `${Math.round(ms / 100) / 10} s`
+
+/**
+ * Ends `out` once it outruns its limits. A stall counts only while the body is held back by its
+ * reader (the response stream paused with bytes waiting), never while the database is still
+ * working towards its first rows.
+ */
+function enforceLimits(out: Transform, { stallMs, timeLimitMs }: StreamLimits) {
+  const started = Date.now()
+  let lastTaken = started
+  // The response stream is already flowing (or paused by it): listening changes neither.
+  out.on('data', () => {
+    lastTaken = Date.now()
+  })
+  const check = () => {
+    const now = Date.now()
+    if (now - started >= timeLimitMs) {
+      out.destroy(new StreamLimitError(`still running after its limit of ${seconds(timeLimitMs)}`))
+    } else if (out.isPaused() && out.readableLength > 0 && now - lastTaken >= stallMs) {
+      out.destroy(new StreamLimitError(`its client took nothing for ${seconds(stallMs)}`))
+    }
+  }
+  const timer = setInterval(check, Math.max(50, Math.min(stallMs, timeLimitMs, 10_000) / 4))
+  timer.unref()
+  out.once('close', () => clearInterval(timer))
+}
+
+/**
  * A response body from a source and its encoders. pipeline() keeps backpressure end to end (the
  * database is read only as fast as the client reads) and destroys every stage if the client goes
  * away mid-download: a cursor is closed, a COPY cancelled (see copyOut). `signal` is the
  * request's: a client gone before the body was read at all gets the same (Remix then drops the
  * response without cancelling its body, which would leave the query and its connection waiting
- * for good).
+ * for good). `limits` end a body whose client stalls or takes too long, the same way.
  */
 export function streamedBody(
   stages: [Readable, ...Transform[]],
   what: string,
-  signal?: AbortSignal,
+  { signal, limits }: { signal?: AbortSignal; limits?: StreamLimits } = {},
 ) {
   const out = coalesce()
   if (signal) addAbortSignal(signal, out)
   pipeline([...stages, out], (error) => {
-    if (error && error.name !== 'AbortError' && error.message !== 'Premature close') {
-      console.error(`${what} failed`, error)
-    }
+    if (!error || error.name === 'AbortError' || error.message === 'Premature close') return
+    if (error instanceof StreamLimitError) console.warn(`${what} ended: ${error.message}`)
+    else console.error(`${what} failed`, error)
   })
-  return createReadableStreamFromReadable(out)
+  const body = createReadableStreamFromReadable(out)
+  if (limits) enforceLimits(out, limits)
+  return body
 }
 
 /** A stage that passes on what it is given, `first` before it (a CSV's header before its rows). */

@@ -319,14 +319,21 @@ test.describe('campaign console', () => {
       await page.getByRole('button', { name: 'Resume this action' }).click()
       await expect(page.getByRole('status')).toContainText('Resumed.')
 
-      // The signatures so far, for hand-over (none confirmed yet: just the header).
-      const csv = await page.request.get(`${actionUrl}/export.csv`)
-      expect(csv.status()).toBe(200)
-      expect(csv.headers()['content-type']).toBe('text/csv; charset=utf-8')
-      expect(csv.headers()['content-disposition']).toMatch(/^attachment; filename="ua-\d{3}-/)
-      expect((await csv.text()).replace(/^\uFEFF/, '')).toBe(
+      // The signatures so far, for hand-over (none confirmed yet: just the header), downloaded
+      // from the keyboard while the console stays open.
+      const downloading = page.waitForEvent('download')
+      await page.getByRole('link', { name: 'Download as CSV (spreadsheet)' }).focus()
+      await page.keyboard.press('Enter')
+      const download = await downloading
+      expect(download.suggestedFilename()).toMatch(/^ua-\d{3}-\d{2}-signatures\.csv$/)
+      expect(
+        (await fs.promises.readFile(await download.path(), 'utf8')).replace(/^\uFEFF/, ''),
+      ).toBe(
         'Reference,Signed at,Confirmed at,First name,Last name,Email,Country,Personal message\n',
       )
+      await expect(page.getByRole('heading', { name: 'Export signatures' })).toBeVisible()
+      const csv = await page.request.get(`${actionUrl}/export.csv`)
+      expect(csv.headers()['content-type']).toBe('text/csv; charset=utf-8')
 
       // She is released: close with the outcome.
       await page.getByLabel('Outcome').selectOption('released')

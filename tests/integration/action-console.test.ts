@@ -18,7 +18,6 @@ import type * as SignatureExport from '#app/models/signature-export.server.ts'
 import type * as UpdateAdmin from '#app/models/update-admin.server.ts'
 import type * as Photos from '#app/utils/photo.server.ts'
 import type { ActionDetailsInput, AuthorityInput } from '#app/schemas/action-forms.ts'
-import { closeDb, createDb } from '#db/client.ts'
 import {
   actions,
   actionUpdates,
@@ -943,41 +942,96 @@ describe('export', () => {
   })
 
   // Remix drops the response of a request whose client has gone without cancelling its body:
-  // the request's signal must end the query (a paused COPY, or a cursor holding a connection of
-  // the pool), or it would wait for good.
+  // the request's signal must end the query (a paused COPY, or a cursor), or its connection
+  // would wait for good.
   test('a request gone before its body is read ends the export query, CSV or JSON', async () => {
     const id = await launchedAction()
     await addConfirmedSignatures(id, 50_000)
-    // One connection: had the JSON export's cursor kept it, the next query would wait for ever.
-    const db = createDb(t.url, { max: 1, applicationName: 'export-gone' })
-    try {
-      const csvRequest = new AbortController()
-      const csv = await signatureExport.exportConfirmedSignatures(db, {
+    for (const format of ['csv', 'json'] as const) {
+      const request = new AbortController()
+      const response = await signatureExport.exportConfirmedSignatures(t.db, {
         actionId: id,
-        format: 'csv',
+        format,
         actor: editor,
-        signal: csvRequest.signal,
+        signal: request.signal,
       })
-      expect(csv!.status).toBe(200)
-      csvRequest.abort()
-      await exportConnectionEnded()
-
-      const jsonRequest = new AbortController()
-      const json = await signatureExport.exportConfirmedSignatures(db, {
-        actionId: id,
-        format: 'json',
-        actor: editor,
-        signal: jsonRequest.signal,
-      })
-      expect(json!.status).toBe(200)
-      // Let the cursor start and fill what the stream buffers, as it would for a real request.
+      expect(response!.status).toBe(200)
+      // Let the query start and fill what the stream buffers, as it would for a real request.
       await new Promise((resolve) => setTimeout(resolve, 200))
-      jsonRequest.abort()
-      const [answer] = await within(db.$client<{ one: number }[]>`select 1 as one`, 'next query')
-      expect(answer!.one).toBe(1)
-    } finally {
-      await closeDb(db)
+      request.abort()
+      await exportConnectionEnded()
     }
+  })
+
+  test('a download whose client stops taking it is ended at the stall limit, its query with it', async () => {
+    const id = await launchedAction()
+    await addConfirmedSignatures(id, 50_000)
+    for (const format of ['csv', 'json'] as const) {
+      const response = await signatureExport.exportConfirmedSignatures(t.db, {
+        actionId: id,
+        format,
+        actor: editor,
+        limits: { concurrency: 2, stallMs: 1000, timeLimitMs: 60_000 },
+      })
+      const reader = response!.body!.getReader()
+      await reader.read()
+      // The client is still there, and reads no more.
+      await exportConnectionEnded()
+      const failure = await (async () => {
+        for (;;) if ((await reader.read()).done) return 'ended as if whole'
+      })().catch((error: Error) => error.name)
+      expect(failure).toBe('StreamLimitError')
+    }
+  })
+
+  test('while as many exports run as may, one more is refused before reading or auditing anything', async () => {
+    const id = await launchedAction()
+    await addConfirmedSignatures(id, 50_000)
+    const limits = { concurrency: 1, stallMs: 60_000, timeLimitMs: 600_000 }
+    const audited = async () =>
+      (
+        await t.db
+          .select({ n: sql<number>`count(*)::int` })
+          .from(auditLog)
+          .where(and(eq(auditLog.entityId, id), eq(auditLog.event, 'signatures.exported')))
+      )[0]!.n
+    const running = await signatureExport.exportConfirmedSignatures(t.db, {
+      actionId: id,
+      format: 'csv',
+      actor: editor,
+      limits,
+    })
+    const reader = running!.body!.getReader()
+    await reader.read()
+    expect(await audited()).toBe(1)
+
+    for (const format of ['csv', 'json'] as const) {
+      await expect(
+        signatureExport.exportConfirmedSignatures(t.db, {
+          actionId: id,
+          format,
+          actor: editor,
+          limits,
+        }),
+      ).rejects.toMatchObject({ name: 'ExportsBusyError', limit: 1 })
+    }
+    expect(await audited()).toBe(1)
+    // The refused ones opened a connection each, to look for a slot, and ended it.
+    await connectionsEnded(t.db.$client, 'vigil-export', 20_000, { leaving: 1 })
+
+    // Once the running one is over, its slot is free again.
+    await reader.cancel()
+    await exportConnectionEnded()
+    const next = await signatureExport.exportConfirmedSignatures(t.db, {
+      actionId: id,
+      format: 'json',
+      actor: editor,
+      limits,
+    })
+    const rows = JSON.parse(await within(next!.text(), 'next export')) as unknown[]
+    expect(rows).toHaveLength(50_000)
+    expect(await audited()).toBe(2)
+    await exportConnectionEnded()
   })
 })
 

@@ -8,6 +8,7 @@
 // send none; browsers send it with every cross-site POST), so for staff forms the session's CSRF
 // token is what decides.
 import { and, eq, sql } from 'drizzle-orm'
+import postgres from 'postgres'
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest'
 import { hashPassword } from '#app/utils/password.server.ts'
 import { actionUpdates, auditLog, letterTemplates, staffSessions, staffUsers } from '#db/schema.ts'
@@ -190,7 +191,7 @@ describe('staff-written Markdown on the public page', () => {
 describe('signature exports over HTTP', () => {
   // Remix answers HEAD by dropping the loader's body without cancelling it: an export started for
   // one would hold its query, and its database connection, for good.
-  test('a HEAD request gets the download headers without starting an export', async () => {
+  test('a HEAD request gets the download headers without starting an export or a printout', async () => {
     const before = await auditCount('signatures.exported')
     for (const format of ['csv', 'json']) {
       const head = await fetch(`${web.url}/admin/actions/${actionId}/export.${format}`, {
@@ -204,6 +205,16 @@ describe('signature exports over HTTP', () => {
       )
     }
     expect(await auditCount('signatures.exported')).toBe(before)
+    // The printable letters likewise.
+    const printed = await auditCount('letters.printed')
+    const letters = await fetch(`${web.url}/admin/actions/${actionId}/hand-letters`, {
+      method: 'HEAD',
+      headers: { cookie },
+      redirect: 'manual',
+    })
+    expect(letters.status).toBe(200)
+    expect(letters.headers.get('content-type')).toBe('text/html; charset=utf-8')
+    expect(await auditCount('letters.printed')).toBe(printed)
 
     const csv = await fetch(`${web.url}/admin/actions/${actionId}/export.csv`, {
       headers: { cookie },
@@ -212,5 +223,46 @@ describe('signature exports over HTTP', () => {
     expect(csv.status).toBe(200)
     expect((await csv.text()).split('\n')[0]).toContain('Reference,Signed at,Confirmed at')
     expect(await auditCount('signatures.exported')).toBe(before + 1)
+  })
+
+  // Every export (signatures, printable letters) holds one of EXPORT_CONCURRENCY slots, 2 by
+  // default: an advisory lock on its own connection. Here a connection of the test's holds both,
+  // as two exports still running would.
+  test('while every export slot is taken, the editor is sent back to the console, which says why', async () => {
+    const runningExports = postgres(t.url, { max: 1, onnotice: () => {} })
+    try {
+      await runningExports`select pg_advisory_lock(hashtext('vigil-export'), 0),
+                                  pg_advisory_lock(hashtext('vigil-export'), 1)`
+      const exported = await auditCount('signatures.exported')
+      const printed = await auditCount('letters.printed')
+      for (const page of ['export.csv', 'export.json', 'hand-letters']) {
+        const refused = await fetch(`${web.url}/admin/actions/${actionId}/${page}`, {
+          headers: { cookie },
+          redirect: 'manual',
+        })
+        expect(refused.status, page).toBe(302)
+        expect(refused.headers.get('location'), page).toBe(
+          `/admin/actions/${actionId}?busy=exports`,
+        )
+      }
+      expect(await auditCount('signatures.exported')).toBe(exported)
+      expect(await auditCount('letters.printed')).toBe(printed)
+      const consolePage = await fetch(`${web.url}/admin/actions/${actionId}?busy=exports`, {
+        headers: { cookie },
+      })
+      const alert = (await consolePage.text()).match(/<div[^>]*role="alert"[^>]*>([^<]*)</)
+      expect(alert?.[1]).toContain('Nothing was exported. Try again in a minute or two.')
+
+      // One export ends: the next is let through.
+      await runningExports`select pg_advisory_unlock(hashtext('vigil-export'), 1)`
+      const csv = await fetch(`${web.url}/admin/actions/${actionId}/export.csv`, {
+        headers: { cookie },
+        redirect: 'manual',
+      })
+      expect(csv.status).toBe(200)
+      expect((await csv.text()).split('\n')[0]).toContain('Reference,Signed at,Confirmed at')
+    } finally {
+      await runningExports.end({ timeout: 1 })
+    }
   })
 })

@@ -324,7 +324,7 @@ describe('a COPY read as a stream', () => {
     test('a reader that stops part way cancels the COPY, and its connection ends', async () => {
       const { open, gone } = connectionOf()
       const rows = await copyOut(
-        open,
+        open(),
         `copy (select g, repeat('x', 2000), pg_sleep(0.01)
           from generate_series(1, 5000) as g) to stdout`,
       )
@@ -334,7 +334,7 @@ describe('a COPY read as a stream', () => {
 
     test('read to its end, it gives every row, and its connection ends', async () => {
       const { open, gone } = connectionOf()
-      const stream = await copyOut(open, copyOf(5_000))
+      const stream = await copyOut(open(), copyOf(5_000))
       let lines = 0
       for await (const chunk of stream as AsyncIterable<Buffer>) {
         for (const byte of chunk) if (byte === 10) lines++
@@ -346,7 +346,7 @@ describe('a COPY read as a stream', () => {
     test('one that fails as it starts gives its reader the error, and its connection ends', async () => {
       const { open, gone } = connectionOf()
       const rows = await copyOut(
-        open,
+        open(),
         `copy (select 1 / (g - 3) from generate_series(1, 5) as g) to stdout`,
       )
       const failure = await new Promise<unknown>((resolve) =>
@@ -359,7 +359,7 @@ describe('a COPY read as a stream', () => {
     test('one PostgreSQL refuses outright throws, and its connection ends', async () => {
       const { open, gone } = connectionOf()
       await expect(
-        copyOut(open, `copy (select * from no_such_table) to stdout`),
+        copyOut(open(), `copy (select * from no_such_table) to stdout`),
       ).rejects.toMatchObject({ code: '42P01' })
       await gone()
     })

@@ -76,16 +76,24 @@ export async function createTestDatabase(template: string, kind = 'it'): Promise
 }
 
 /**
- * Waits until no connection named `applicationName` is open on `client`'s database: a query that
- * ran on it has ended with its connection (an export's COPY, say).
+ * Waits until no connection named `applicationName` is open on `client`'s database (or no more
+ * than `leaving`): a query that ran on it has ended with its connection (an export's COPY, say).
  */
-export function connectionsEnded(client: postgres.Sql, applicationName: string, timeoutMs: number) {
+export function connectionsEnded(
+  client: postgres.Sql,
+  applicationName: string,
+  timeoutMs: number,
+  { leaving = 0 } = {},
+) {
   return waitFor(
     async () =>
       (
         await client<{ n: number }[]>`select count(*)::int as n from pg_stat_activity
           where application_name = ${applicationName} and datname = current_database()`
-      )[0]!.n === 0,
-    { timeoutMs, what: `the connections named ${applicationName} ended` },
+      )[0]!.n <= leaving,
+    {
+      timeoutMs,
+      what: `the connections named ${applicationName} ended${leaving ? `, but ${leaving}` : ''}`,
+    },
   )
 }

@@ -116,6 +116,8 @@ export const adminConsole = {
     'Confirmed signatures with names, addresses and messages, for hand-over. Exports are recorded in the audit log; keep the files safe and delete them when done.',
   'console.export.csv': 'Download as CSV (spreadsheet)',
   'console.export.json': 'Download as JSON',
+  'console.export.busy':
+    'Other exports or letter printouts are running, as many as may run at once (each holds a database connection while it downloads). Nothing was exported. Try again in a minute or two.',
   'console.export.column.reference': 'Reference',
   'console.export.column.signedAt': 'Signed at',
   'console.export.column.confirmedAt': 'Confirmed at',
