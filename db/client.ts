@@ -32,10 +32,13 @@ type OpenedWith = { url: string; options: DbOptions }
 export function createDb(
   url: string,
   { max = 10, applicationName = 'vigil', settings = {} }: DbOptions = {},
+  /** Told each time one of the pool's connections closes. */
+  onConnectionClosed?: () => void,
 ) {
   const client = postgres(url, {
     max,
     onnotice: () => {},
+    ...(onConnectionClosed ? { onclose: onConnectionClosed } : {}),
     connection: { ...settings, application_name: applicationName },
     backoff: reconnectDelaySeconds,
     // A connection attempt that gets no answer at all (a lost SYN) fails after this long.
@@ -48,14 +51,28 @@ export function createDb(
 }
 
 /**
- * One connection of its own, set up as `db`'s pool is but outside it, for work that ends by
- * closing its connection: an export's COPY, which a download abandoned part way cancels. End it
- * (`.end()`) when done.
+ * One connection of its own, set up as `db`'s pool is (with `settings` besides) but outside it,
+ * for work that ends by closing its connection: an export, which holds its slot as long as the
+ * connection lives. End it (`.end()`) when done. `onClosed` is told when the connection closes
+ * (postgres.js would open another for a later query, silently).
  */
-export function openConnectionLike(db: Database, applicationName: string) {
+export function openConnectionLike(
+  db: Database,
+  applicationName: string,
+  { settings = {}, onClosed }: { settings?: Record<string, string>; onClosed?: () => void } = {},
+) {
   const opened = (db.$client as unknown as Record<symbol, OpenedWith | undefined>)[OPENED_WITH]
   if (!opened) throw new Error('openConnectionLike: the database was not opened by createDb')
-  return createDb(opened.url, { ...opened.options, max: 1, applicationName }).$client
+  return createDb(
+    opened.url,
+    {
+      ...opened.options,
+      max: 1,
+      applicationName,
+      settings: { ...opened.options.settings, ...settings },
+    },
+    onClosed,
+  ).$client
 }
 
 export async function closeDb(db: Database) {

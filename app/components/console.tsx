@@ -1,6 +1,6 @@
 // Pieces of the campaign console shared by its pages: status labels, the signatures chart, and
 // small notices. Everything renders on the server and reads without JavaScript.
-import type { ReactNode } from 'react'
+import { useEffect, useRef, type ReactNode } from 'react'
 import { formatDate, type TranslationKey } from '#app/utils/i18n.ts'
 import { useTranslation } from '#app/utils/i18n-react.tsx'
 
@@ -15,18 +15,30 @@ export function StatusBadge({ status, paused }: { status: ActionStatus; paused?:
   )
 }
 
-/** A message after a change: "Saved", or what went wrong. Announced to screen readers. */
+/**
+ * A message after a change: "Saved", or what went wrong. Announced to screen readers. One that
+ * greets a page just loaded (`focusOnMount`) takes the focus, since a live region already on the
+ * page when it loads is not reliably read out.
+ */
 export function ConsoleNotice({
   tone = 'success',
+  focusOnMount = false,
   children,
 }: {
   tone?: 'success' | 'error'
+  focusOnMount?: boolean
   children: ReactNode
 }) {
+  const notice = useRef<HTMLDivElement>(null)
+  useEffect(() => {
+    if (focusOnMount) notice.current?.focus()
+  }, [focusOnMount])
   return (
     <div
+      ref={notice}
       className={`console-notice console-notice-${tone}`}
       role={tone === 'error' ? 'alert' : 'status'}
+      tabIndex={focusOnMount ? -1 : undefined}
     >
       {children}
     </div>

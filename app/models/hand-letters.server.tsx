@@ -4,15 +4,11 @@
 // reads on a connection of its own, holding an export slot, within time limits. React renders
 // every piece, so whatever a supporter typed stays text. Every print is audited, like an export:
 // it is personal data leaving the platform.
+import { Transform } from 'node:stream'
 import { asc, eq, sql } from 'drizzle-orm'
-import type postgres from 'postgres'
 import { renderToStaticMarkup } from 'react-dom/server'
 import type { Database } from '#db/client.ts'
-import {
-  endExportConnection,
-  openExportConnection,
-  readOnExportConnection,
-} from '#db/export-connection.ts'
+import { exportCursor, openExportConnection, type ExportConnection } from '#db/export-connection.ts'
 import { actions, authorities } from '#db/schema.ts'
 import { letterFor, loadLetterTemplate } from '#jobs/email-loaders.ts'
 import { writeAudit } from '#app/utils/audit.server.ts'
@@ -83,8 +79,8 @@ async function authoritiesWithCounts(db: Database, actionId: string) {
  * The letters kept for hand delivery, grouped by authority (a pile per official), oldest
  * signature first. Letters of erased supporters or withdrawn signatures are left out.
  */
-async function* handLetterRows(connection: postgres.Sql, actionId: string) {
-  const cursor = connection<LetterRow[]>`
+function handLetterRows(connection: ExportConnection, actionId: string) {
+  const query = connection.sql<LetterRow[]>`
     select l.authority_id as "authorityId",
            p.first_name as "firstName",
            p.last_name as "lastName",
@@ -97,10 +93,8 @@ async function* handLetterRows(connection: postgres.Sql, actionId: string) {
     join supporters p on p.id = s.supporter_id
     where au.action_id = ${actionId} and l.status = 'hand'
       and s.status = 'confirmed' and p.erased_at is null
-    order by au.position, s.confirmed_at, l.id`.cursor(CURSOR_ROWS)
-  for await (const batch of cursor) {
-    for (const row of batch) yield row
-  }
+    order by au.position, s.confirmed_at, l.id`
+  return exportCursor(connection, query, CURSOR_ROWS)
 }
 
 function Head({ title }: { title: string }) {
@@ -214,31 +208,62 @@ function LetterPage({
   )
 }
 
-async function* letterDocument(
-  connection: postgres.Sql,
-  {
-    actionId,
-    action,
-    authorityList,
-    locale,
-  }: { actionId: string; action: Case; authorityList: Authority[]; locale: Locale },
-) {
+/**
+ * The document around the letters: its head and cover sheet before the first (or before the
+ * end, when there are none), each row a letter page, and its close after the last.
+ */
+function letterDocument({
+  actionId,
+  action,
+  authorityList,
+  locale,
+}: {
+  actionId: string
+  action: Case
+  authorityList: Authority[]
+  locale: Locale
+}) {
   const t = createTranslator(locale)
   const byId = new Map(authorityList.map((authority) => [authority.id, authority]))
   const title = t('handLetters.title', { reference: action.reference ?? action.title })
-  yield `<!doctype html><html lang="${locale}">${renderToStaticMarkup(<Head title={title} />)}<body>`
-  yield renderToStaticMarkup(
-    <Cover t={t} locale={locale} action={action} actionId={actionId} authorities={authorityList} />,
-  )
-  yield '<main>'
-  for await (const row of handLetterRows(connection, actionId)) {
-    const authority = byId.get(row.authorityId)
-    if (!authority) continue
-    yield renderToStaticMarkup(
-      <LetterPage t={t} locale={locale} action={action} authority={authority} row={row} />,
+  let started = false
+  const start = (stage: Transform) => {
+    if (started) return
+    started = true
+    stage.push(
+      `<!doctype html><html lang="${locale}">${renderToStaticMarkup(<Head title={title} />)}<body>`,
     )
+    stage.push(
+      renderToStaticMarkup(
+        <Cover
+          t={t}
+          locale={locale}
+          action={action}
+          actionId={actionId}
+          authorities={authorityList}
+        />,
+      ),
+    )
+    stage.push('<main>')
   }
-  yield '</main></body></html>\n'
+  return new Transform({
+    writableObjectMode: true,
+    transform(row: LetterRow, _encoding, callback) {
+      start(this)
+      const authority = byId.get(row.authorityId)
+      if (!authority) return callback()
+      callback(
+        null,
+        renderToStaticMarkup(
+          <LetterPage t={t} locale={locale} action={action} authority={authority} row={row} />,
+        ),
+      )
+    },
+    flush(callback) {
+      start(this)
+      callback(null, '</main></body></html>\n')
+    },
+  })
 }
 
 /**
@@ -296,12 +321,17 @@ export async function printHandLetters(
       },
       ip: actor.ip,
     })
-    const pieces = readOnExportConnection(connection, (rows) =>
-      letterDocument(rows, { actionId, action, authorityList, locale }),
+    const body = streamedBody(
+      [
+        handLetterRows(connection, actionId),
+        letterDocument({ actionId, action, authorityList, locale }),
+      ],
+      'hand letters',
+      { signal, limits },
     )
-    return new Response(streamedBody([pieces], 'hand letters', { signal, limits }), { headers })
+    return new Response(body, { headers })
   } catch (error) {
-    endExportConnection(connection)
+    connection.end()
     throw error
   }
 }

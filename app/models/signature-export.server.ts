@@ -10,14 +10,9 @@ import { Transform } from 'node:stream'
 import { stringify } from 'csv-stringify/sync'
 import { eq } from 'drizzle-orm'
 import { z } from 'zod'
-import type postgres from 'postgres'
 import type { Database } from '#db/client.ts'
 import { copyOut } from '#db/copy-out.ts'
-import {
-  endExportConnection,
-  openExportConnection,
-  readOnExportConnection,
-} from '#db/export-connection.ts'
+import { exportCursor, openExportConnection, type ExportConnection } from '#db/export-connection.ts'
 import { actions } from '#db/schema.ts'
 import { neutralisedCsvCellSql } from '#app/utils/csv-safety.ts'
 import { writeAudit } from '#app/utils/audit.server.ts'
@@ -76,16 +71,12 @@ function confirmedSignaturesSql(cells: string, actionIdSql: string) {
 const CURSOR_ROWS = 200
 
 /** The confirmed signatures as objects, read through a cursor (for JSON). */
-async function* confirmedSignatureRows(connection: postgres.Sql, actionId: string) {
+function confirmedSignatureRows(connection: ExportConnection, actionId: string) {
   const cells = Object.entries(COLUMNS)
     .map(([key, expression]) => `${expression} as "${key}"`)
     .join(', ')
-  const cursor = connection
-    .unsafe<ExportRow[]>(confirmedSignaturesSql(cells, '$1'), [actionId])
-    .cursor(CURSOR_ROWS)
-  for await (const batch of cursor) {
-    for (const row of batch) yield row
-  }
+  const query = connection.sql.unsafe<ExportRow[]>(confirmedSignaturesSql(cells, '$1'), [actionId])
+  return exportCursor(connection, query, CURSOR_ROWS)
 }
 
 /**
@@ -95,7 +86,7 @@ async function* confirmedSignatureRows(connection: postgres.Sql, actionId: strin
  * has started the COPY, and throws if it failed before its first rows, so that such a failure
  * comes before the response starts.
  */
-async function confirmedSignaturesCsv(connection: postgres.Sql, actionId: string) {
+async function confirmedSignaturesCsv(connection: ExportConnection, actionId: string) {
   const t = createTranslator(defaultLocale)
   const header = stringify(
     [(Object.keys(COLUMNS) as (keyof ExportRow)[]).map((key) => t(`console.export.column.${key}`))],
@@ -108,8 +99,9 @@ async function confirmedSignaturesCsv(connection: postgres.Sql, actionId: string
   // COPY takes no parameters: the id is written into the text, as the database gave it (a UUID,
   // checked again here), so nothing else can be.
   const id = z.guid().parse(actionId)
+  connection.assertHeld()
   const rows = await copyOut(
-    connection,
+    connection.sql,
     `copy (${confirmedSignaturesSql(cells, `'${id}'`)}) to stdout with (format csv)`,
   )
   if (rows.errored) throw rows.errored
@@ -188,16 +180,13 @@ export async function exportConfirmedSignatures(
     const stages =
       format === 'csv'
         ? await confirmedSignaturesCsv(connection, action.id)
-        : ([
-            readOnExportConnection(connection, (rows) => confirmedSignatureRows(rows, action.id)),
-            jsonStream(),
-          ] as const)
+        : ([confirmedSignatureRows(connection, action.id), jsonStream()] as const)
     return new Response(streamedBody([...stages], 'signature export', { signal, limits }), {
       headers,
     })
   } catch (error) {
     // Ended already where copyOut or the stream took it over; ending it twice changes nothing.
-    endExportConnection(connection)
+    connection.end()
     throw error
   }
 }

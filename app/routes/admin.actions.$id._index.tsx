@@ -6,6 +6,7 @@ import {
   useNavigation,
   useSearchParams,
 } from '@remix-run/react'
+import { useEffect, useState } from 'react'
 import { ConsoleNotice, SignaturesChart, enumKey } from '#app/components/console.tsx'
 import { CsrfInput } from '#app/components/csrf-input.tsx'
 import { ErrorSummary, Field } from '#app/components/forms.tsx'
@@ -130,14 +131,30 @@ const DONE = ['launched', 'paused', 'resumed', 'closed'] as const
 export default function ActionOverview() {
   const { action, problems, dashboard, canEdit } = useLoaderData<typeof loader>()
   const result = useActionData() as ActionResult | undefined
-  const [searchParams] = useSearchParams()
+  const [searchParams, setSearchParams] = useSearchParams()
   const { t, locale } = useTranslation()
   const done = DONE.find((what) => what === searchParams.get('done'))
-  // Sent back by an export refused for want of a slot (see exportUnlessBusy).
-  const exportsBusy = searchParams.get('busy') === 'exports'
+  // Sent back by an export refused for want of a slot (see exportUnlessBusy). Said until the
+  // next export is tried; taken out of the address, so that a reload does not say it again.
+  const [exportsBusy, setExportsBusy] = useState(() => searchParams.get('busy') === 'exports')
+  useEffect(() => {
+    if (!searchParams.has('busy')) return
+    setSearchParams(
+      (params) => {
+        params.delete('busy')
+        return params
+      },
+      { replace: true, preventScrollReset: true },
+    )
+  }, [searchParams, setSearchParams])
+  const exportTried = () => setExportsBusy(false)
   return (
     <>
-      {exportsBusy ? <ConsoleNotice tone="error">{t('console.export.busy')}</ConsoleNotice> : null}
+      {exportsBusy ? (
+        <ConsoleNotice tone="error" focusOnMount>
+          {t('console.export.busy')}
+        </ConsoleNotice>
+      ) : null}
       {done ? (
         <ConsoleNotice>
           {t(enumKey('console.done', done), { reference: action.reference ?? '' })}
@@ -271,7 +288,9 @@ export default function ActionOverview() {
           </p>
           <ul className="console-links">
             <li>
-              <a href={`/admin/actions/${action.id}/hand-letters`}>{t('handLetters.link')}</a>
+              <a href={`/admin/actions/${action.id}/hand-letters`} onClick={exportTried}>
+                {t('handLetters.link')}
+              </a>
             </li>
           </ul>
         </section>
@@ -284,10 +303,14 @@ export default function ActionOverview() {
             <li>
               {/* No `download` attribute: the file comes as an attachment, and a refused export
                   (every slot taken) comes back to this page, which says why. */}
-              <a href={`/admin/actions/${action.id}/export.csv`}>{t('console.export.csv')}</a>
+              <a href={`/admin/actions/${action.id}/export.csv`} onClick={exportTried}>
+                {t('console.export.csv')}
+              </a>
             </li>
             <li>
-              <a href={`/admin/actions/${action.id}/export.json`}>{t('console.export.json')}</a>
+              <a href={`/admin/actions/${action.id}/export.json`} onClick={exportTried}>
+                {t('console.export.json')}
+              </a>
             </li>
           </ul>
         </section>

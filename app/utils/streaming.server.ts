@@ -96,6 +96,9 @@ function enforceLimits(out: Transform, { stallMs, timeLimitMs }: StreamLimits) {
   }
   const timer = setInterval(check, Math.max(50, Math.min(stallMs, timeLimitMs, 10_000) / 4))
   timer.unref()
+  // Once every byte is in `out`, the database's part is over (its connection, snapshot and slot
+  // given back): a client slow with the last of it holds nothing worth ending it for.
+  out.once('finish', () => clearInterval(timer))
   out.once('close', () => clearInterval(timer))
 }
 

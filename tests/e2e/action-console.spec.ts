@@ -27,6 +27,31 @@ async function signIn(page: Page, email: string) {
   await expect(page).toHaveURL(/\/admin$/)
 }
 
+/** Signs in as a new member of staff with `role`, made straight in the database. */
+async function signInAsNew(
+  page: Page,
+  testInfo: TestInfo,
+  role: 'viewer' | 'editor',
+  name: string,
+) {
+  const email = uniqueEmail(testInfo, role)
+  const passwordHash = await hash(STAFF_PASSWORD)
+  await withDatabase(
+    (sql) => sql`
+      insert into staff_users (email, name, role, password_hash)
+      values (${email}, ${name}, ${role}, ${passwordHash})`,
+  )
+  await signIn(page, email)
+}
+
+/** The seeded case (db/seed.ts). */
+async function seededActionId() {
+  const [row] = await withDatabase(
+    (sql) => sql<{ id: string }[]>`select id from actions where slug = 'free-amara-kessely'`,
+  )
+  return row!.id
+}
+
 /** A small PNG with EXIF data, made on the fly. */
 function photo() {
   return sharp({
@@ -365,18 +390,9 @@ test.describe('campaign console', () => {
   test('a viewer sees the numbers but cannot open the editor or launch', async ({
     page,
   }, testInfo) => {
-    const email = `viewer.${testInfo.project.name}.${Date.now()}@example.org`
-    const passwordHash = await hash(STAFF_PASSWORD)
-    await withDatabase(
-      (sql) => sql`
-        insert into staff_users (email, name, role, password_hash)
-        values (${email}, 'Vic Viewer', 'viewer', ${passwordHash})`,
-    )
-    await signIn(page, email)
+    await signInAsNew(page, testInfo, 'viewer', 'Vic Viewer')
     await expect(page.getByRole('link', { name: 'New action' })).toHaveCount(0)
-    const [{ id } = { id: '' }] = await withDatabase(
-      (sql) => sql<{ id: string }[]>`select id from actions where slug = 'free-amara-kessely'`,
-    )
+    const id = await seededActionId()
     await page.goto(`/admin/actions/${id}`)
     await expect(
       page.getByRole('heading', { name: 'Signatures', exact: true, level: 2 }),
@@ -394,5 +410,34 @@ test.describe('campaign console', () => {
     expect(edit.status()).toBe(403)
     const csv = await page.request.get(`/admin/actions/${id}/export.csv`)
     expect(csv.status()).toBe(403)
+  })
+
+  test('an export refused while as many run as may says why, and the next try downloads', async ({
+    page,
+  }, testInfo) => {
+    await signInAsNew(page, testInfo, 'editor', 'Ezra Exporter')
+    const id = await seededActionId()
+    await page.goto(`/admin/actions/${id}`)
+    const csvLink = page.getByRole('link', { name: 'Download as CSV (spreadsheet)' })
+
+    // Two exports running elsewhere hold both slots (EXPORT_CONCURRENCY, 2 by default).
+    await withDatabase(async (sql) => {
+      await sql`select pg_advisory_lock(hashtext('vigil-export'), 0),
+                       pg_advisory_lock(hashtext('vigil-export'), 1)`
+      await csvLink.focus()
+      await page.keyboard.press('Enter')
+      const notice = page.getByRole('alert')
+      await expect(notice).toContainText('Nothing was exported. Try again in a minute or two.')
+      await expect(notice).toBeFocused()
+      // Out of the address: a reload would not say it again.
+      await expect(page).toHaveURL(new RegExp(`/admin/actions/${id}$`))
+      expect(await axeViolations(page)).toEqual([])
+    })
+
+    // They have ended: the next try downloads, and the notice goes.
+    const downloading = page.waitForEvent('download')
+    await csvLink.click()
+    expect((await downloading).suggestedFilename()).toMatch(/-signatures\.csv$/)
+    await expect(page.getByRole('alert')).toHaveCount(0)
   })
 })

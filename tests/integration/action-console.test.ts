@@ -963,7 +963,20 @@ describe('export', () => {
     }
   })
 
-  test('a download whose client stops taking it is ended at the stall limit, its query with it', async () => {
+  // A client still there but taking nothing meets the stall limit; one reading on, far too slowly
+  // to finish, meets the time limit.
+  test.each([
+    {
+      limit: 'the stall limit',
+      limits: { concurrency: 2, stallMs: 1000, timeLimitMs: 60_000 },
+      readEveryMs: undefined,
+    },
+    {
+      limit: 'the time limit',
+      limits: { concurrency: 2, stallMs: 60_000, timeLimitMs: 1000 },
+      readEveryMs: 100,
+    },
+  ])('a download is ended at $limit, its query with it', async ({ limits, readEveryMs }) => {
     const id = await launchedAction()
     await addConfirmedSignatures(id, 50_000)
     for (const format of ['csv', 'json'] as const) {
@@ -971,16 +984,19 @@ describe('export', () => {
         actionId: id,
         format,
         actor: editor,
-        limits: { concurrency: 2, stallMs: 1000, timeLimitMs: 60_000 },
+        limits,
       })
       const reader = response!.body!.getReader()
       await reader.read()
-      // The client is still there, and reads no more.
-      await exportConnectionEnded()
+      if (readEveryMs === undefined) await exportConnectionEnded()
       const failure = await (async () => {
-        for (;;) if ((await reader.read()).done) return 'ended as if whole'
+        for (;;) {
+          if ((await reader.read()).done) return 'ended as if whole'
+          await new Promise((resolve) => setTimeout(resolve, readEveryMs ?? 0))
+        }
       })().catch((error: Error) => error.name)
       expect(failure).toBe('StreamLimitError')
+      await exportConnectionEnded()
     }
   })
 

@@ -46,7 +46,8 @@ beforeAll(async () => {
     role: 'editor',
     passwordHash: await hashPassword(PASSWORD),
   })
-  web = await startWebProcess({ DATABASE_URL: t.url })
+  // The export slots' test assumes the default, whatever a developer's .env says.
+  web = await startWebProcess({ DATABASE_URL: t.url, EXPORT_CONCURRENCY: '2' })
 
   const signedIn = await signIn(web.url)
   expect(signedIn.status).toBe(303)

@@ -10,6 +10,7 @@ import { drizzle } from 'drizzle-orm/postgres-js'
 import postgres from 'postgres'
 import { createDb, type Database } from '#db/client.ts'
 import { copyOut } from '#db/copy-out.ts'
+import { exportCursor, openExportConnection } from '#db/export-connection.ts'
 import { anyOf } from '#db/prepared.ts'
 import * as schema from '#db/schema.ts'
 import { actions } from '#db/schema.ts'
@@ -362,6 +363,56 @@ describe('a COPY read as a stream', () => {
         copyOut(open(), `copy (select * from no_such_table) to stdout`),
       ).rejects.toMatchObject({ code: '42P01' })
       await gone()
+    })
+  })
+
+  // An export's cursor (the JSON export, the printable letters), on a connection of its own
+  // holding an export slot: however its stream ends, the connection and its slot are let go.
+  describe('through exportCursor', () => {
+    let db: Database
+    beforeAll(() => {
+      db = createDb(t.url, { max: 1, applicationName: 'export-cursor-test' })
+    })
+    afterAll(() => db?.$client.end({ timeout: 1 }))
+    const exportsEnded = () => connectionsEnded(db.$client, 'vigil-export', 10_000)
+
+    test('read to its end, it gives every row, and its connection ends', async () => {
+      const connection = await openExportConnection(db, 1)
+      const rows = exportCursor(
+        connection,
+        connection.sql<{ g: number }[]>`select g from generate_series(1, 1000) as g`,
+        200,
+      )
+      let count = 0
+      for await (const row of rows as AsyncIterable<{ g: number }>) count += row.g > 0 ? 1 : 0
+      expect(count).toBe(1000)
+      await exportsEnded()
+    })
+
+    // Node ends an async generator only once its pending fetch is back: without the cancel, the
+    // connection, its snapshot and its slot were held for the 30 s of this fetch.
+    test('destroyed while a fetch runs, it cancels the fetch: its connection and slot are let go', async () => {
+      const connection = await openExportConnection(db, 1)
+      const rows = exportCursor(connection, connection.sql`select pg_sleep(30) as slept`, 200)
+      rows.on('error', () => {})
+      rows.resume()
+      await new Promise((resolve) => setTimeout(resolve, 300))
+      rows.destroy()
+      await exportsEnded()
+      // The one slot is free again.
+      const next = await openExportConnection(db, 1)
+      next.end()
+      await exportsEnded()
+    })
+
+    test('while its one slot is held, another export is refused and its connection ends', async () => {
+      const running = await openExportConnection(db, 1)
+      await expect(openExportConnection(db, 1)).rejects.toMatchObject({
+        name: 'ExportsBusyError',
+      })
+      await connectionsEnded(db.$client, 'vigil-export', 10_000, { leaving: 1 })
+      running.end()
+      await exportsEnded()
     })
   })
 

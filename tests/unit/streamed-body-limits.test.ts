@@ -44,9 +44,9 @@ describe('a streamed body within its limits', () => {
 
   test('goes on for a client slow but still reading', async () => {
     const source = endlessSource()
-    const reader = bodyOf(source, { stallMs: 300, timeLimitMs: 60_000 })
-    // A chunk every 150 ms for 1.5 s: five stall limits, never one without reading.
-    for (let i = 0; i < 10; i++) {
+    const reader = bodyOf(source, { stallMs: 1000, timeLimitMs: 60_000 })
+    // A chunk every 150 ms for 3 s: three stall limits, never one without reading.
+    for (let i = 0; i < 20; i++) {
       const { done, value } = await reader.read()
       expect(done).toBe(false)
       expect(value!.byteLength).toBeGreaterThan(0)
