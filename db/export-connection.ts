@@ -7,13 +7,15 @@ const EXPORT_SLOT_KEY = `hashtext('vigil-export')`
 
 /**
  * PostgreSQL lets a slot go when it sees the connection gone. A web host that vanished (a lost
- * machine, a network cut) sends no goodbye; without keepalives the operating system's default
- * took two hours to notice, and the slot was held all that time.
+ * machine, a network cut) sends no goodbye: on an idle connection, the operating system's
+ * default keepalives took two hours to notice; with rows unacknowledged (a COPY, a fetch), its
+ * retransmissions about fifteen minutes. The slot was held all that time.
  */
-const KEEPALIVES = {
+const VANISHED_CLIENT_LIMITS = {
   tcp_keepalives_idle: '60',
   tcp_keepalives_interval: '10',
   tcp_keepalives_count: '6',
+  tcp_user_timeout: '120000',
 }
 
 /** All of an export's slots are taken: it is refused before anything was read or audited. */
@@ -52,7 +54,7 @@ export type ExportConnection = {
 export async function openExportConnection(db: Database, limit: number): Promise<ExportConnection> {
   let closed = false
   const sql = openConnectionLike(db, 'vigil-export', {
-    settings: KEEPALIVES,
+    settings: VANISHED_CLIENT_LIMITS,
     onClosed: () => (closed = true),
   })
   const connection: ExportConnection = {
@@ -99,9 +101,13 @@ export function exportCursor<T extends readonly postgres.MaybeRow[]>(
   // postgres.js would reject it, and nothing would be listening.)
   let running = false
   async function* rows() {
+    connection.assertHeld()
     running = true
-    for await (const batch of query.cursor(rowsPerFetch)) yield* batch
-    running = false
+    try {
+      for await (const batch of query.cursor(rowsPerFetch)) yield* batch
+    } finally {
+      running = false
+    }
   }
   const stream = Readable.from(rows(), { objectMode: true })
   const destroy = stream._destroy.bind(stream)

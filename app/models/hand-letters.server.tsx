@@ -247,7 +247,9 @@ function letterDocument({
     stage.push('<main>')
   }
   return new Transform({
+    // Rows in, strings out: strings, not a Buffer each, until streamedBody gathers them.
     writableObjectMode: true,
+    readableObjectMode: true,
     transform(row: LetterRow, _encoding, callback) {
       start(this)
       const authority = byId.get(row.authorityId)

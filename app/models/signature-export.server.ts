@@ -111,7 +111,9 @@ async function confirmedSignaturesCsv(connection: ExportConnection, actionId: st
 function jsonStream() {
   let first = true
   return new Transform({
+    // Rows in, strings out: strings, not a Buffer each, until streamedBody gathers them.
     writableObjectMode: true,
+    readableObjectMode: true,
     transform(row: ExportRow, _encoding, callback) {
       callback(null, `${first ? '[\n' : ',\n'}${JSON.stringify(row)}`)
       first = false

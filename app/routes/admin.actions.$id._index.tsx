@@ -3,10 +3,11 @@ import {
   Form,
   useActionData,
   useLoaderData,
+  useLocation,
   useNavigation,
   useSearchParams,
 } from '@remix-run/react'
-import { useEffect, useState } from 'react'
+import { useEffect, useRef, useState } from 'react'
 import { ConsoleNotice, SignaturesChart, enumKey } from '#app/components/console.tsx'
 import { CsrfInput } from '#app/components/csrf-input.tsx'
 import { ErrorSummary, Field } from '#app/components/forms.tsx'
@@ -134,19 +135,28 @@ export default function ActionOverview() {
   const [searchParams, setSearchParams] = useSearchParams()
   const { t, locale } = useTranslation()
   const done = DONE.find((what) => what === searchParams.get('done'))
-  // Sent back by an export refused for want of a slot (see exportUnlessBusy). Said until the
-  // next export is tried; taken out of the address, so that a reload does not say it again.
+  // Sent back by an export refused for want of a slot (see exportUnlessBusy). The parameter is
+  // taken out of the address, so that a reload does not say it again; any other visit to the
+  // page, or trying an export again, ends the notice.
+  const location = useLocation()
   const [exportsBusy, setExportsBusy] = useState(() => searchParams.get('busy') === 'exports')
+  const arrivedOn = useRef(location.key)
   useEffect(() => {
-    if (!searchParams.has('busy')) return
-    setSearchParams(
-      (params) => {
-        params.delete('busy')
-        return params
-      },
-      { replace: true, preventScrollReset: true },
-    )
-  }, [searchParams, setSearchParams])
+    if (searchParams.has('busy')) {
+      setSearchParams(
+        (params) => {
+          params.delete('busy')
+          return params
+        },
+        { replace: true, preventScrollReset: true, state: { busyTakenOut: true } },
+      )
+    } else if (
+      location.key !== arrivedOn.current &&
+      !(location.state as { busyTakenOut?: boolean } | null)?.busyTakenOut
+    ) {
+      setExportsBusy(false)
+    }
+  }, [searchParams, setSearchParams, location.key, location.state])
   const exportTried = () => setExportsBusy(false)
   return (
     <>

@@ -47,7 +47,10 @@ function coalesce(size = 64 * 1024) {
 export type StreamLimits = {
   /** The longest the client may take nothing while the body has bytes waiting for it. */
   stallMs: number
-  /** The longest the whole body may take. */
+  /**
+   * The longest the body may take to be read from the database (what a slow client has yet to
+   * take once every byte is in the body holds no connection, and has no limit).
+   */
   timeLimitMs: number
 }
 

@@ -429,9 +429,14 @@ test.describe('campaign console', () => {
       const notice = page.getByRole('alert')
       await expect(notice).toContainText('Nothing was exported. Try again in a minute or two.')
       await expect(notice).toBeFocused()
-      // Out of the address: a reload would not say it again.
+      // Out of the address: a reload does not say it again.
       await expect(page).toHaveURL(new RegExp(`/admin/actions/${id}$`))
       expect(await axeViolations(page)).toEqual([])
+      await page.reload()
+      await expect(csvLink).toBeVisible()
+      await expect(page.getByRole('alert')).toHaveCount(0)
+      await csvLink.click()
+      await expect(page.getByRole('alert')).toContainText('Nothing was exported.')
     })
 
     // They have ended: the next try downloads, and the notice goes.

@@ -53,6 +53,8 @@ const env = {
   // Browser tests read counts and edits from fresh contexts right after making them; the page
   // cache's own rules are proven by tests/integration/public-page-cache.test.ts.
   PAGE_CACHE_SECONDS: '0',
+  // The export slots' test holds both of the default's, whatever a developer's .env says.
+  EXPORT_CONCURRENCY: '2',
   // Every browser test signs from 127.0.0.1; the limits themselves are covered by integration tests.
   RATE_LIMIT_SIGN_PER_IP: '1000',
   RATE_LIMIT_SIGN_PER_EMAIL: '1000',
