@@ -23,7 +23,7 @@ import {
   type BenchAction,
 } from './lib/data.ts'
 import { runLoad, type HttpSummary, type SqlSummary } from './lib/load-client.ts'
-import { measureCpu } from './lib/cpu.ts'
+import { measureCpu, measureMachineCpu, type MachineCpu } from './lib/cpu.ts'
 import { parentPid, sampleMemory } from './lib/memory.ts'
 import {
   cpuCount,
@@ -553,6 +553,23 @@ async function waitForUpdateDelivered(
   )
 }
 
+/** Two measurements of the machine's CPU as one. */
+function combinedMachineCpu(a: MachineCpu, b: MachineCpu): MachineCpu {
+  const busySeconds = a.busySeconds + b.busySeconds
+  const wallSeconds = a.wallSeconds + b.wallSeconds
+  return {
+    busySeconds,
+    stealSeconds: a.stealSeconds + b.stealSeconds,
+    wallSeconds,
+    cores: a.cores,
+    busyShare: busySeconds / (wallSeconds * a.cores),
+  }
+}
+
+const machineMsPer = (cpu: MachineCpu, count: number) =>
+  ((cpu.busySeconds * 1000) / count).toFixed(2)
+const percent = (share: number) => `${(share * 100).toFixed(0)}%`
+
 async function fanoutScenario() {
   await drainOutbox(scale.deliveryTimeoutMs)
   const action = await createBenchAction(sql!, { slug: 'bench-fanout' })
@@ -595,6 +612,10 @@ async function fanoutScenario() {
       },
       startAt,
     }
+    // The machine's CPU from when the load processes start sending.
+    const machine = new Promise<ReturnType<typeof measureMachineCpu>>((resolve) =>
+      setTimeout(() => resolve(measureMachineCpu()), bootMs),
+    )
     const parts = await Promise.all(
       Array.from({ length: workerProcesses }, (_, i) =>
         runLoad(
@@ -606,6 +627,7 @@ async function fanoutScenario() {
         ),
       ),
     )
+    const machineCpu = (await machine).stop()
     // They start together; the last to finish ends the run.
     const sent = parts.reduce((sum, part) => sum + part.sent, 0)
     const seconds = Math.max(...parts.map((part) => part.seconds))
@@ -615,6 +637,7 @@ async function fanoutScenario() {
       seconds,
       perSecond: sent / seconds,
       cpuSeconds: parts.reduce((sum, part) => sum + part.cpuSeconds, 0),
+      machineCpu,
     }
     const arrived = sink!.snapshot().distinct - mailBefore.distinct
     if (result.sent !== count || arrived !== count) {
@@ -628,6 +651,7 @@ async function fanoutScenario() {
   const memory = sampleMemory(worker!.pid)
   const cpu = measureCpu(worker!.pid)
   const pgCpu = await measurePostgresCpu()
+  const machine = measureMachineCpu()
   const started = Date.now()
   const updateId = await publishUpdate(sql!, action.id, 'Moved to a prison near her family')
   await waitForUpdateDelivered(
@@ -637,6 +661,7 @@ async function fanoutScenario() {
     before.distinct,
   )
   const seconds = (sink!.lastAcceptedAt() - started) / 1000
+  const machineCpu = machine.stop()
   const cpuSeconds = cpu.stop()
   const pgCpuSeconds = pgCpu?.stop()
   const peak = memory.stop()
@@ -664,6 +689,11 @@ async function fanoutScenario() {
   log(
     `bare pooled transport: ${limit.perSecond.toFixed(0)} messages/s (${bareBefore.perSecond.toFixed(0)}/s before the fan-out, ${bareAfter.perSecond.toFixed(0)}/s after)`,
   )
+  // The whole machine's CPU a message, each side: with every core busy on both, their ratio is
+  // what bounds the fan-out's.
+  const bareMachine = combinedMachineCpu(bareBefore.machineCpu, bareAfter.machineCpu)
+  const machineNote = `; the machine ${machineMsPer(machineCpu, scale.followers)} ms CPU a message (busy ${percent(machineCpu.busyShare)}, steal ${percent(machineCpu.stealSeconds / (machineCpu.wallSeconds * machineCpu.cores))}), bare ${machineMsPer(bareMachine, limit.sent)} (busy ${percent(bareMachine.busyShare)}, steal ${percent(bareMachine.stealSeconds / (bareMachine.wallSeconds * bareMachine.cores))})`
+  log(`fan-out${machineNote.slice(1)}`)
   rows.push(
     ratioRow(
       {
@@ -677,11 +707,13 @@ async function fanoutScenario() {
         cpuMs: (cpuSeconds * 1000) / scale.followers,
         limitCpuMs: (limit.cpuSeconds * 1000) / limit.sent,
         target: '>= 0.8x bare transport',
-        notes: `${duplicates} duplicates; ${seconds.toFixed(1)} s from publish to the last message${postgresNote(pgCpuSeconds, scale.followers, 'message')}; limit ${bareBefore.perSecond.toFixed(0)}/s before, ${bareAfter.perSecond.toFixed(0)}/s after`,
+        notes: `${duplicates} duplicates; ${seconds.toFixed(1)} s from publish to the last message${postgresNote(pgCpuSeconds, scale.followers, 'message')}${machineNote}; limit ${bareBefore.perSecond.toFixed(0)}/s before, ${bareAfter.perSecond.toFixed(0)}/s after`,
         details: {
           seconds,
           duplicates,
           postgresCpuSeconds: pgCpuSeconds,
+          machineCpu,
+          bareMachineCpu: bareMachine,
           bare: limit,
           bareBefore,
           bareAfter,
