@@ -4,9 +4,10 @@ import type postgres from 'postgres'
 /**
  * Runs `copy (...) to stdout` on a connection of its own (`connection`, one connection, which it
  * takes over), and gives its bytes as a stream, read as fast as its reader reads; the connection
- * is ended once the stream is over, or at once if the COPY fails to start. A reader that stops early (a download abandoned) cancels the COPY, so PostgreSQL stops
- * producing what nobody will read: a million-row export left at its first chunk was otherwise
- * produced, read and dropped to its end.
+ * is ended once the stream is over, or at once if the COPY fails to start. A reader that stops
+ * early (a download abandoned) cancels the COPY, so PostgreSQL stops producing what nobody will
+ * read: a million-row export left at its first chunk was otherwise produced, read and dropped
+ * to its end.
  *
  * Why a connection of its own: a cancel is a signal to the connection's server process, and one
  * that arrives after the COPY ended would cancel whatever that connection ran next. Here nothing

@@ -5,7 +5,7 @@ import { redirect } from '@remix-run/node'
 import { ExportsBusyError } from '#db/export-connection.ts'
 
 /** The console's page for an action, saying that every export slot was taken. */
-export function exportsBusyUrl(actionId: string) {
+function exportsBusyUrl(actionId: string) {
   return `/admin/actions/${actionId}?busy=exports`
 }
 
