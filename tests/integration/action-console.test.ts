@@ -167,6 +167,23 @@ async function auditFor(id: string, event?: string) {
   return event ? rows.filter((row) => row.event === event) : rows
 }
 
+/** The editor's export of an action's confirmed signatures, as the console's links start it. */
+function exportSignatures(
+  actionId: string,
+  format: 'csv' | 'json',
+  options: Pick<
+    Parameters<typeof SignatureExport.exportConfirmedSignatures>[1],
+    'signal' | 'limits'
+  > = {},
+) {
+  return signatureExport.exportConfirmedSignatures(t.db, {
+    actionId,
+    format,
+    actor: editor,
+    ...options,
+  })
+}
+
 // Runs first: the reference numbers it expects assume no action was launched this year before.
 describe('launching', () => {
   test('launching gives the next reference of the year: UA 001/YY, then UA 002/YY', async () => {
@@ -800,11 +817,7 @@ describe('export', () => {
       consentAt: new Date(),
     })
 
-    const response = await signatureExport.exportConfirmedSignatures(t.db, {
-      actionId: id,
-      format: 'csv',
-      actor: editor,
-    })
+    const response = await exportSignatures(id, 'csv')
     expect(response!.headers.get('content-type')).toBe('text/csv; charset=utf-8')
     expect(response!.headers.get('content-disposition')).toMatch(
       new RegExp(`^attachment; filename="ua-\\d{3}-${YY}-signatures\\.csv"$`),
@@ -837,11 +850,7 @@ describe('export', () => {
     expect(rows.every((row) => row[0] === reference)).toBe(true)
     expect(rows[0]![1]).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/)
 
-    const json = await signatureExport.exportConfirmedSignatures(t.db, {
-      actionId: id,
-      format: 'json',
-      actor: editor,
-    })
+    const json = await exportSignatures(id, 'json')
     const parsed = (await json!.json()) as { firstName: string }[]
     expect(parsed.map((row) => row.firstName)).toEqual(tricky.map((person) => person.firstName))
 
@@ -867,11 +876,7 @@ describe('export', () => {
     let bytes = 0
     let chunks = 0
     const started = Date.now()
-    const response = await signatureExport.exportConfirmedSignatures(t.db, {
-      actionId: id,
-      format: 'csv',
-      actor: editor,
-    })
+    const response = await exportSignatures(id, 'csv')
     const reader = response!.body!.getReader()
     for (;;) {
       const { done, value } = await reader.read()
@@ -919,11 +924,7 @@ describe('export', () => {
   test('a download stopped part way ends its query and its connection', async () => {
     const id = await launchedAction()
     await addConfirmedSignatures(id, 50_000)
-    const response = await signatureExport.exportConfirmedSignatures(t.db, {
-      actionId: id,
-      format: 'csv',
-      actor: editor,
-    })
+    const response = await exportSignatures(id, 'csv')
     const reader = response!.body!.getReader()
     const first = await reader.read()
     expect(first.value!.byteLength).toBeGreaterThan(0)
@@ -931,11 +932,7 @@ describe('export', () => {
     // The COPY ran on a connection of its own, cancelled and ended (see copyOut).
     await exportConnectionEnded()
     // And a whole export runs after it.
-    const again = await signatureExport.exportConfirmedSignatures(t.db, {
-      actionId: id,
-      format: 'csv',
-      actor: editor,
-    })
+    const again = await exportSignatures(id, 'csv')
     const text = await within(again!.text(), 'second export')
     expect(text.trimEnd().split('\n')).toHaveLength(50_000 + 1)
     await exportConnectionEnded()
@@ -949,12 +946,7 @@ describe('export', () => {
     await addConfirmedSignatures(id, 50_000)
     for (const format of ['csv', 'json'] as const) {
       const request = new AbortController()
-      const response = await signatureExport.exportConfirmedSignatures(t.db, {
-        actionId: id,
-        format,
-        actor: editor,
-        signal: request.signal,
-      })
+      const response = await exportSignatures(id, format, { signal: request.signal })
       expect(response!.status).toBe(200)
       // Let the query start and fill what the stream buffers, as it would for a real request.
       await new Promise((resolve) => setTimeout(resolve, 200))
@@ -980,12 +972,7 @@ describe('export', () => {
     const id = await launchedAction()
     await addConfirmedSignatures(id, 50_000)
     for (const format of ['csv', 'json'] as const) {
-      const response = await signatureExport.exportConfirmedSignatures(t.db, {
-        actionId: id,
-        format,
-        actor: editor,
-        limits,
-      })
+      const response = await exportSignatures(id, format, { limits })
       const reader = response!.body!.getReader()
       if (readEveryMs === undefined) {
         await reader.read()
@@ -1006,32 +993,17 @@ describe('export', () => {
     const id = await launchedAction()
     await addConfirmedSignatures(id, 50_000)
     const limits = { concurrency: 1, stallMs: 60_000, timeLimitMs: 600_000 }
-    const audited = async () =>
-      (
-        await t.db
-          .select({ n: sql<number>`count(*)::int` })
-          .from(auditLog)
-          .where(and(eq(auditLog.entityId, id), eq(auditLog.event, 'signatures.exported')))
-      )[0]!.n
-    const running = await signatureExport.exportConfirmedSignatures(t.db, {
-      actionId: id,
-      format: 'csv',
-      actor: editor,
-      limits,
-    })
+    const audited = async () => (await auditFor(id, 'signatures.exported')).length
+    const running = await exportSignatures(id, 'csv', { limits })
     const reader = running!.body!.getReader()
     await reader.read()
     expect(await audited()).toBe(1)
 
     for (const format of ['csv', 'json'] as const) {
-      await expect(
-        signatureExport.exportConfirmedSignatures(t.db, {
-          actionId: id,
-          format,
-          actor: editor,
-          limits,
-        }),
-      ).rejects.toMatchObject({ name: 'ExportsBusyError', limit: 1 })
+      await expect(exportSignatures(id, format, { limits })).rejects.toMatchObject({
+        name: 'ExportsBusyError',
+        limit: 1,
+      })
     }
     expect(await audited()).toBe(1)
     // The refused ones opened a connection each, to look for a slot, and ended it.
@@ -1040,12 +1012,7 @@ describe('export', () => {
     // Once the running one is over, its slot is free again.
     await reader.cancel()
     await exportConnectionEnded()
-    const next = await signatureExport.exportConfirmedSignatures(t.db, {
-      actionId: id,
-      format: 'json',
-      actor: editor,
-      limits,
-    })
+    const next = await exportSignatures(id, 'json', { limits })
     const rows = JSON.parse(await within(next!.text(), 'next export')) as unknown[]
     expect(rows).toHaveLength(50_000)
     expect(await audited()).toBe(2)
