@@ -3,10 +3,12 @@
 // cursor), so a restart neither loses nor repeats anyone; the idempotency key
 // update:<update>:<supporter> makes a repeated batch harmless anyway. Unsubscribes are checked
 // again when each email is sent.
-import { and, asc, eq, gt, isNotNull, isNull, sql } from 'drizzle-orm'
+import { and, asc, eq, isNotNull, isNull, sql } from 'drizzle-orm'
 import type { Database } from '#db/client.ts'
 import { actions, actionUpdates, follows, supporters } from '#db/schema.ts'
-import { writeOutboxMessages } from './outbox.ts'
+import { writeOutboxMessagesTo } from './outbox.ts'
+
+const NIL_UUID = '00000000-0000-0000-0000-000000000000'
 
 /** Writes the next batch for every published update still fanning out; returns emails written. */
 export async function fanOutPublishedUpdates(db: Database, { batchSize }: { batchSize: number }) {
@@ -57,41 +59,28 @@ async function fanOutBatch(
         .set({ fanoutTotal: count?.n ?? 0 })
         .where(eq(actionUpdates.id, update.id))
     }
-    const batch = await tx
-      .select({ supporterId: follows.supporterId, email: supporters.email })
-      .from(follows)
-      .innerJoin(supporters, eq(supporters.id, follows.supporterId))
-      .where(
-        and(
-          eq(follows.actionId, update.actionId),
-          eq(follows.status, 'active'),
-          current.cursor ? gt(follows.supporterId, current.cursor) : undefined,
-        ),
-      )
-      .orderBy(asc(follows.supporterId))
-      .limit(batchSize)
-    const recipients = batch.filter((row): row is { supporterId: string; email: string } =>
-      Boolean(row.email),
-    )
-    const ids = await writeOutboxMessages(
-      tx,
-      recipients.map((row) => ({
-        idempotencyKey: `update:${update.id}:${row.supporterId}`,
-        template: 'action-update',
-        to: row.email,
-        supporterId: row.supporterId,
-        actionId: update.actionId,
-        updateId: update.id,
-        params: { updateId: update.id },
-      })),
-    )
+    // Followers after the cursor, in the cursor's order (no supporter id is the nil uuid).
+    const recipients = sql`
+      select f.supporter_id, s.email
+      from ${follows} f join ${supporters} s on s.id = f.supporter_id
+      where f.action_id = ${update.actionId}::uuid and f.status = 'active'
+        and f.supporter_id > ${current.cursor ?? NIL_UUID}::uuid
+      order by f.supporter_id
+      limit ${batchSize}`
+    const batch = await writeOutboxMessagesTo(tx, recipients, {
+      keyPrefix: `update:${update.id}:`,
+      template: 'action-update',
+      params: { updateId: update.id },
+      actionId: update.actionId,
+      updateId: update.id,
+    })
     await tx
       .update(actionUpdates)
       .set({
-        fanoutCursor: batch.at(-1)?.supporterId ?? current.cursor,
-        fanoutCompletedAt: batch.length < batchSize ? sql`now()` : null,
+        fanoutCursor: batch.last ?? current.cursor,
+        fanoutCompletedAt: batch.selected < batchSize ? sql`now()` : null,
       })
       .where(eq(actionUpdates.id, update.id))
-    return ids.size
+    return batch.written
   })
 }

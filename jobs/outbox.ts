@@ -24,16 +24,23 @@ export type NewOutboxMessage = {
   availableAt?: Date
 }
 
-/** Checks a message against its template (or, for id-only payloads, its loader) and builds the row. */
-function outboxRow(message: NewOutboxMessage) {
-  const template = getEmailTemplate(message.template)
+/** What a message's template decides: its parameters checked (for id-only payloads, by its loader). */
+function templateColumns(templateName: string, params: unknown) {
+  const template = getEmailTemplate(templateName)
   const schema = emailLoaders[template.name]?.payload ?? template.params
   return {
-    idempotencyKey: message.idempotencyKey,
     template: template.name,
-    toAddress: message.to,
-    payload: schema.parse(message.params) as Record<string, unknown>,
+    payload: schema.parse(params) as Record<string, unknown>,
     transactional: template.transactional,
+  }
+}
+
+/** Checks a message against its template and builds the row. */
+function outboxRow(message: NewOutboxMessage) {
+  return {
+    idempotencyKey: message.idempotencyKey,
+    ...templateColumns(message.template, message.params),
+    toAddress: message.to,
     actionId: message.actionId ?? null,
     supporterId: message.supporterId ?? null,
     updateId: message.updateId ?? null,
@@ -112,6 +119,45 @@ export async function writeOutboxMessages(tx: DbOrTx, messages: NewOutboxMessage
   for (const row of written) ids.set(row.key, row.id)
   if (written.length > 0) await wakeDispatcher(tx)
   return ids
+}
+
+/**
+ * One message to each supporter `recipients` selects (a query of `supporter_id` and `email`; a
+ * null email, an erased supporter, gets none), all of one template and parameters, keyed
+ * `<keyPrefix><supporter id>`: a fan-out's batch, whose cursor is the last (greatest) id. PostgreSQL writes the rows
+ * from the query itself; none passes through JavaScript, which cost the worker a row's reading,
+ * checking and sending back for each follower. Returns how many supporters were selected, how
+ * many messages were written (a key already written is skipped), and the last supporter selected.
+ */
+export async function writeOutboxMessagesTo(
+  tx: DbOrTx,
+  recipients: SQL,
+  message: {
+    keyPrefix: string
+    template: string
+    params: unknown
+    actionId: string
+    updateId: string
+  },
+) {
+  const { template, payload, transactional } = templateColumns(message.template, message.params)
+  const [result] = await tx.execute<{ selected: number; written: number; last: string | null }>(sql`
+    with recipients as (${recipients}),
+    written as (
+      insert into ${emailOutbox} (idempotency_key, template, to_address, payload, transactional,
+        action_id, supporter_id, update_id)
+      select ${message.keyPrefix} || r.supporter_id, ${template}, r.email,
+        ${JSON.stringify(payload)}::jsonb, ${transactional}, ${message.actionId}::uuid,
+        r.supporter_id, ${message.updateId}::uuid
+      from recipients r
+      where r.email is not null
+      on conflict (idempotency_key) do nothing
+      returning 1)
+    select (select count(*) from recipients)::int as selected,
+      (select count(*) from written)::int as written,
+      (select r.supporter_id from recipients r order by r.supporter_id desc limit 1) as last`)
+  if (result!.written > 0) await wakeDispatcher(tx)
+  return result!
 }
 
 /** Messages that put pressure on a case: held while its action is paused. */

@@ -2,7 +2,7 @@
 // updates to followers arrive once each, within their throttles, through failures and a kill.
 import crypto from 'node:crypto'
 import fs from 'node:fs'
-import { eq, sql } from 'drizzle-orm'
+import { and, eq, inArray, sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest'
 // Types only: the modules themselves are imported once the environment is set.
 import type { closeAction as CloseAction } from '#app/models/action-admin.server.ts'
@@ -14,10 +14,12 @@ import {
   actions,
   actionUpdates,
   authorities,
+  emailOutbox,
   follows,
   letters,
   signatures,
   staffUsers,
+  supporters,
 } from '#db/schema.ts'
 import { createTestDatabase, type TestDatabase } from '#tests/support/database.ts'
 import { createAction, createFollowers, createSupporter } from '#tests/support/factories.ts'
@@ -294,6 +296,66 @@ describe('letters to the authorities', () => {
 })
 
 describe('updates to followers', () => {
+  test('an update is written to its followers in batches: one email each to those still following, none to one who left or was erased, and nothing twice when a batch is written again', async () => {
+    const action = await createAction(t.db)
+    const addresses = await createFollowers(t.db, action.id, 25, `batch${Date.now()}`)
+    const people = await t.db
+      .select({ id: supporters.id, email: supporters.email })
+      .from(supporters)
+      .where(inArray(supporters.email, addresses))
+    const [leaver, erased] = people
+    await t.db
+      .update(follows)
+      .set({ status: 'unsubscribed' })
+      .where(and(eq(follows.supporterId, leaver!.id), eq(follows.actionId, action.id)))
+    await t.db
+      .update(supporters)
+      .set({
+        email: null,
+        emailCanonical: null,
+        firstName: null,
+        lastName: null,
+        erasedAt: new Date(),
+      })
+      .where(eq(supporters.id, erased!.id))
+    const update = await publishUpdate(action.id, 'Batches')
+
+    let written = 0
+    for (let n; (n = await models.fanOutPublishedUpdates(t.db, { batchSize: 10 })) > 0;)
+      written += n
+    const rows = await t.db.select().from(emailOutbox).where(eq(emailOutbox.updateId, update.id))
+    const expected = people.filter((p) => p !== leaver && p !== erased)
+    expect(written).toBe(23)
+    expect(rows.map((row) => row.toAddress).sort()).toEqual(expected.map((p) => p.email).sort())
+    for (const row of rows) {
+      expect(row).toMatchObject({
+        idempotencyKey: `update:${update.id}:${row.supporterId}`,
+        template: 'action-update',
+        payload: { updateId: update.id },
+        transactional: false,
+        actionId: action.id,
+        status: 'pending',
+      })
+      expect(row.toAddress).toBe(people.find((p) => p.id === row.supporterId)!.email)
+    }
+    const [done] = await t.db.select().from(actionUpdates).where(eq(actionUpdates.id, update.id))
+    expect(done!.fanoutTotal).toBe(24)
+    expect(done!.fanoutCompletedAt).not.toBeNull()
+
+    // Written again from the start (a worker that died before its cursor was saved): no new email.
+    await t.db
+      .update(actionUpdates)
+      .set({ fanoutCursor: null, fanoutCompletedAt: null })
+      .where(eq(actionUpdates.id, update.id))
+    expect(await models.fanOutPublishedUpdates(t.db, { batchSize: 10 })).toBe(0)
+    expect(await t.db.$count(emailOutbox, eq(emailOutbox.updateId, update.id))).toBe(23)
+    // Nobody is to receive these: later tests' workers would otherwise send them.
+    await t.db
+      .update(emailOutbox)
+      .set({ status: 'cancelled' })
+      .where(eq(emailOutbox.updateId, update.id))
+  })
+
   test('an update to 1,000 followers: 1,000 emails, no duplicates, unsubscribe headers, and nothing for one who unsubscribed after publication', async () => {
     const action = await createAction(t.db)
     await createFollowers(t.db, action.id, 1000, `f1k${Date.now()}`)
