@@ -349,8 +349,18 @@ export const signatures = pgTable(
     country: text('country').notNull(),
     personalMessage: text('personal_message'),
     consentAt: tstz('consent_at').notNull(),
-    // Asked, when signing, for news of other actions: recorded on the supporter once confirmed.
+    // The name given with this signature. Anyone can type anyone's address, so it reaches the
+    // supporter (and the letters) only once the address's owner confirms it. Null on signatures
+    // made before it was kept here, and after erasure.
+    firstName: text('first_name'),
+    lastName: text('last_name'),
+    // Asked, when signing, for news of other actions, and to follow this one: both take effect
+    // once confirmed.
     wantsNews: boolean('wants_news').notNull().default(false),
+    wantsFollow: boolean('wants_follow').notNull().default(false),
+    // Counts the forms sent for this signature while pending: each replaces the details, and
+    // the confirmation page confirms the one it showed.
+    submission: integer('submission').notNull().default(1),
     // HMAC of the client IP: enough to spot abuse, useless for identifying a person.
     ipHash: text('ip_hash'),
     confirmedAt: tstz('confirmed_at'),

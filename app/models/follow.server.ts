@@ -123,14 +123,24 @@ export async function confirmFollow(token: string): Promise<FollowView> {
   const found = await findFollow(token)
   if (!found.row) return { status: found.problem }
   const { status: _status, ...action } = found.row
-  await getDb()
-    .update(follows)
-    .set({
-      status: 'active',
-      confirmedAt: sql`coalesce(${follows.confirmedAt}, now())`,
-      unsubscribedAt: null,
-    })
-    .where(and(eq(follows.supporterId, found.payload.sup), eq(follows.actionId, found.payload.act)))
+  await getDb().transaction(async (tx) => {
+    await tx
+      .update(follows)
+      .set({
+        status: 'active',
+        confirmedAt: sql`coalesce(${follows.confirmedAt}, now())`,
+        unsubscribedAt: null,
+      })
+      .where(
+        and(eq(follows.supporterId, found.payload.sup), eq(follows.actionId, found.payload.act)),
+      )
+    // Asked for from the address itself: it outweighs an earlier "unsubscribe from everything",
+    // which left every other follow unsubscribed.
+    await tx
+      .update(supporters)
+      .set({ unsubscribedAllAt: null })
+      .where(eq(supporters.id, found.payload.sup))
+  })
   return { status: 'ready', action }
 }
 

@@ -113,7 +113,14 @@ export async function eraseSupporter(supporterId: string) {
       .where(and(eq(supporters.id, supporterId), isNull(supporters.erasedAt)))
     await tx
       .update(signatures)
-      .set({ personalMessage: null, ipHash: null, wantsNews: false })
+      .set({
+        firstName: null,
+        lastName: null,
+        personalMessage: null,
+        ipHash: null,
+        wantsNews: false,
+        wantsFollow: false,
+      })
       .where(eq(signatures.supporterId, supporterId))
     // A pending signature cannot be confirmed by someone who no longer exists here.
     await tx

@@ -80,7 +80,8 @@ async function upsertSupporters(tx: DbOrTx, people: SupporterFields[]) {
     }))
     .sort(byAddress)
   // An existing supporter's details are never overwritten from a public form: anyone can type
-  // anyone's address.
+  // anyone's address. A signature keeps the details sent with it, and they reach the supporter
+  // once the address's owner confirms them (confirmSignature).
   const found = await insertSupporters(tx, {
     emails: rows.map((row) => row.email),
     canonical: rows.map((row) => row.emailCanonical),
@@ -339,22 +340,20 @@ function forSigner(error: unknown) {
 }
 
 const insertSignatures = preparedStatement<{ id: string; actionId: string; supporterId: string }>(
-  sql`insert into ${signatures}
-      (action_id, supporter_id, country, personal_message, consent_at, wants_news, ip_hash)
-    select action_id, supporter_id, country, personal_message, now(), wants_news, ip_hash
+  sql`insert into ${signatures} (action_id, supporter_id, first_name, last_name, country,
+      personal_message, consent_at, wants_news, wants_follow, ip_hash)
+    select action_id, supporter_id, first_name, last_name, country, personal_message, now(),
+      wants_news, wants_follow, ip_hash
     from unnest(${sql.placeholder('actionIds')}::uuid[], ${sql.placeholder('supporterIds')}::uuid[],
+      ${sql.placeholder('firstNames')}::text[], ${sql.placeholder('lastNames')}::text[],
       ${sql.placeholder('countries')}::text[], ${sql.placeholder('messages')}::text[],
-      ${sql.placeholder('wantsNews')}::text[]::boolean[], ${sql.placeholder('ipHashes')}::text[])
-      as t(action_id, supporter_id, country, personal_message, wants_news, ip_hash)
+      ${sql.placeholder('wantsNews')}::text[]::boolean[],
+      ${sql.placeholder('wantsFollow')}::text[]::boolean[], ${sql.placeholder('ipHashes')}::text[])
+      as t(action_id, supporter_id, first_name, last_name, country, personal_message, wants_news,
+        wants_follow, ip_hash)
     on conflict (action_id, supporter_id) do nothing
     returning id, action_id as "actionId", supporter_id as "supporterId"`,
 )
-
-const insertFollows = preparedStatement(sql`
-  insert into ${follows} (supporter_id, action_id)
-  select * from unnest(${sql.placeholder('supporterIds')}::uuid[],
-    ${sql.placeholder('actionIds')}::uuid[])
-  on conflict do nothing`)
 
 /** The signing transaction for one or many signatures, each with a different address. */
 async function recordSignatures(tx: DbOrTx, batch: PendingSignature[]) {
@@ -379,24 +378,19 @@ async function recordSignatures(tx: DbOrTx, batch: PendingSignature[]) {
   const created = await insertSignatures(tx, {
     actionIds: signed.map((row) => row.action.id),
     supporterIds: signed.map((row) => row.supporter.id),
+    firstNames: signed.map((row) => row.input.firstName),
+    lastNames: signed.map((row) => row.input.lastName),
     countries: signed.map((row) => row.input.country),
     messages: signed.map((row) => row.input.message ?? null),
-    wantsNews: signed.map((row) => (row.input.news ? 'true' : 'false')),
+    wantsNews: signed.map((row) => String(Boolean(row.input.news))),
+    wantsFollow: signed.map((row) => String(Boolean(row.input.follow))),
     ipHashes: signed.map((row) => row.ipHash),
   })
   const createdId = new Map(created.map((row) => [`${row.actionId} ${row.supporterId}`, row.id]))
 
-  const following = signed.filter(({ input }) => input.follow)
-  if (following.length > 0) {
-    await insertFollows(tx, {
-      supporterIds: following.map((row) => row.supporter.id),
-      actionIds: following.map((row) => row.action.id),
-    })
-  }
-
   const confirmations = []
-  for (const { action, supporter, input } of signed) {
-    const firstName = supporter.firstName ?? input.firstName
+  for (const signature of signed) {
+    const { action, supporter, input } = signature
     const signatureId = createdId.get(`${action.id} ${supporter.id}`)
     if (signatureId) {
       confirmations.push(
@@ -404,54 +398,78 @@ async function recordSignatures(tx: DbOrTx, batch: PendingSignature[]) {
           signatureId,
           supporterId: supporter.id,
           action,
-          firstName,
+          // The name just typed, not the one on file: the email goes to the address either way.
+          firstName: input.firstName,
           to: input.email,
         }),
       )
     } else {
-      await answerRepeatSignature(tx, {
-        action,
-        supporterId: supporter.id,
-        firstName,
-        to: input.email,
-      })
+      await answerRepeatSignature(tx, signature)
     }
   }
   await writeOutboxMessages(tx, confirmations)
 }
 
-/** Someone signs again with an address that has already signed this action. */
+/**
+ * Someone signs again with an address that has already signed this action. A pending signature
+ * takes the new form's details, and its owner a new confirmation link: neither form was
+ * confirmed, and the latest is likeliest to be the owner's (a typo mended, or a stranger's
+ * earlier form). Past the resend limit nothing changes, so the last link sent still confirms
+ * what it says. A confirmed signature stays as it is; its owner is told so.
+ */
 async function answerRepeatSignature(
   tx: DbOrTx,
   {
     action,
-    supporterId,
-    firstName,
-    to,
-  }: { action: OpenAction; supporterId: string; firstName: string; to: string },
+    supporter,
+    input,
+    ipHash,
+  }: PendingSignature & { supporter: { id: string; firstName: string | null } },
 ) {
   const [existing] = await tx
     .select({ id: signatures.id, status: signatures.status })
     .from(signatures)
-    .where(and(eq(signatures.actionId, action.id), eq(signatures.supporterId, supporterId)))
+    .where(and(eq(signatures.actionId, action.id), eq(signatures.supporterId, supporter.id)))
   if (existing?.status === 'pending') {
     try {
       await hitRateLimit(tx, CONFIRMATION_RESENDS, existing.id)
-      await writeConfirmation(tx, { signatureId: existing.id, supporterId, action, firstName, to })
     } catch (error) {
       // Past the resend limit the page still says the same; only the email is held back.
       if (!(error instanceof RateLimitedError)) throw error
+      return
     }
+    await tx
+      .update(signatures)
+      .set({
+        firstName: input.firstName,
+        lastName: input.lastName,
+        country: input.country,
+        personalMessage: input.message ?? null,
+        wantsNews: Boolean(input.news),
+        wantsFollow: Boolean(input.follow),
+        ipHash,
+        consentAt: sql`now()`,
+        submission: sql`${signatures.submission} + 1`,
+      })
+      .where(and(eq(signatures.id, existing.id), eq(signatures.status, 'pending')))
+    await writeConfirmation(tx, {
+      signatureId: existing.id,
+      supporterId: supporter.id,
+      action,
+      firstName: input.firstName,
+      to: input.email,
+    })
   } else if (existing?.status === 'confirmed') {
     await writeOutboxMessage(tx, {
       // At most one such email per signature per day.
       idempotencyKey: `already-signed:${existing.id}:${new Date().toISOString().slice(0, 10)}`,
       template: 'signature-already-confirmed',
-      to,
-      supporterId,
+      to: input.email,
+      supporterId: supporter.id,
       actionId: action.id,
       params: {
-        firstName,
+        // Whoever typed this address may not be its owner: the name on file, if any.
+        firstName: supporter.firstName ?? input.firstName,
         actionTitle: action.title,
         atRiskName: action.atRiskName,
         actionUrl: `${getEnv().APP_URL}/actions/${action.slug}`,
@@ -497,7 +515,11 @@ async function writeConfirmation(tx: DbOrTx, confirmation: ConfirmationFor) {
 }
 
 export type ConfirmationView =
-  | { status: 'ready'; action: { slug: string; title: string; atRiskName: string } }
+  | {
+      status: 'ready' | 'changed'
+      action: { slug: string; title: string; atRiskName: string }
+      signature: SignatureDetails
+    }
   | { status: 'already-confirmed'; action: { slug: string; title: string; atRiskName: string } }
   | { status: 'not-open'; action: { slug: string; title: string; atRiskName: string } }
   | { status: 'expired' }
@@ -509,6 +531,8 @@ type ConfirmationRead = {
   status: 'pending' | 'confirmed' | 'invalidated'
   supporterId: string
   wantsNews: boolean
+  wantsFollow: boolean
+  submission: number
   country: string
   message: string | null
   actionId: string
@@ -541,12 +565,14 @@ type ConfirmationRead = {
 const readConfirmation = preparedStatement<ConfirmationRead>(sql`
   select ${signatures.id} as id, ${signatures.status} as status,
     ${signatures.supporterId} as "supporterId", ${signatures.wantsNews} as "wantsNews",
+    ${signatures.wantsFollow} as "wantsFollow", ${signatures.submission} as submission,
     ${signatures.country} as country, ${signatures.personalMessage} as message,
     ${actions.id} as "actionId", ${actions.slug} as slug, ${actions.title} as title,
     ${actions.atRiskName} as "atRiskName", ${actions.status} as "actionStatus",
     ${actions.reference} as reference, ${actions.deliveryMode} as "deliveryMode",
-    ${supporters.email} as email, ${supporters.firstName} as "firstName",
-    ${supporters.lastName} as "lastName",
+    ${supporters.email} as email,
+    coalesce(${signatures.firstName}, ${supporters.firstName}) as "firstName",
+    coalesce(${signatures.lastName}, ${supporters.lastName}) as "lastName",
     (select coalesce(json_agg(json_build_object('id', au.id, 'email', au.email, 'name', au.name,
         'title', au.title, 'salutation', au.salutation) order by au.role, au.position), '[]')
       from ${authorities} au where au.action_id = ${actions.id}) as authorities,
@@ -573,6 +599,30 @@ async function findSignatureForToken(
   return { row, action: { slug: row.slug, title: row.title, atRiskName: row.atRiskName } }
 }
 
+/** What a confirmation confirms, shown to the address's owner before they press Confirm. */
+export type SignatureDetails = {
+  firstName: string | null
+  lastName: string | null
+  country: string
+  message: string | null
+  follow: boolean
+  news: boolean
+  /** Which of the forms sent for this signature these details are (see signatures.submission). */
+  submission: number
+}
+
+function signatureDetails(row: ConfirmationRead): SignatureDetails {
+  return {
+    firstName: row.firstName,
+    lastName: row.lastName,
+    country: row.country,
+    message: row.message,
+    follow: row.wantsFollow,
+    news: row.wantsNews,
+    submission: row.submission,
+  }
+}
+
 /** What the confirmation page shows before the supporter presses Confirm. Changes nothing. */
 export async function getConfirmationView(token: string): Promise<ConfirmationView> {
   const found = await findSignatureForToken(token)
@@ -580,27 +630,53 @@ export async function getConfirmationView(token: string): Promise<ConfirmationVi
   const { row, action } = found
   if (row.status === 'confirmed') return { status: 'already-confirmed', action }
   if (row.actionStatus !== 'active') return { status: 'not-open', action }
-  return { status: 'ready', action }
+  return { status: 'ready', action, signature: signatureDetails(row) }
 }
 
 /**
- * Confirms a pending signature: counted exactly once, whatever the number of clicks; the
- * follow and news choices made when signing take effect now.
+ * Confirms a pending signature: counted exactly once, whatever the number of clicks. The
+ * details take effect now: the name becomes the supporter's (the letters carry it), and the
+ * follow and news choices made when signing start. `submission`, from the page the owner saw,
+ * confirms those details only: if another form replaced them since, nothing is confirmed and
+ * the page shows the new ones ('changed').
  */
-export async function confirmSignature(token: string): Promise<ConfirmationView> {
+export async function confirmSignature(
+  token: string,
+  { submission }: { submission?: number } = {},
+): Promise<ConfirmationView> {
   const found = await findSignatureForToken(token)
   if ('view' in found) return found.view
   const { row, action } = found
   if (row.actionStatus !== 'active' && row.status === 'pending')
     return { status: 'not-open', action }
+  if (row.status === 'pending' && submission !== undefined && submission !== row.submission)
+    return { status: 'changed', action, signature: signatureDetails(row) }
   const thankYou = thankYouMessage(row)
-  return getDb().transaction(async (tx) => {
+  const outcome = await getDb().transaction(async (tx) => {
     const [confirmed] = await tx
       .update(signatures)
       .set({ status: 'confirmed', confirmedAt: sql`now()` })
-      .where(and(eq(signatures.id, row.id), eq(signatures.status, 'pending')))
+      .where(
+        and(
+          eq(signatures.id, row.id),
+          eq(signatures.status, 'pending'),
+          // What was read is what is confirmed: a form sent in between leaves it pending.
+          eq(signatures.submission, row.submission),
+        ),
+      )
       .returning({ id: signatures.id })
-    if (!confirmed) return { status: 'already-confirmed' as const, action }
+    if (!confirmed) {
+      const [now] = await tx
+        .select({ status: signatures.status })
+        .from(signatures)
+        .where(eq(signatures.id, row.id))
+      return now?.status === 'pending'
+        ? ('changed' as const)
+        : { status: 'already-confirmed' as const, action }
+    }
+    // A new choice to hear from us, confirmed from the address: it outweighs an earlier
+    // "unsubscribe from everything" (which left every other follow unsubscribed).
+    const optsIn = row.wantsFollow || row.wantsNews
     // What follows depends only on what was read: sent together, one round trip rather than
     // one each.
     await allPipelined([
@@ -608,24 +684,44 @@ export async function confirmSignature(token: string): Promise<ConfirmationView>
       // The letters to the authorities leave with the confirmation, never before it.
       createLettersForSignature(tx, row.id, row),
       thankYou && writeOutboxMessage(tx, thankYou),
-      tx
-        .update(follows)
-        .set({ status: 'active', confirmedAt: sql`now()` })
-        .where(
-          and(
-            eq(follows.supporterId, row.supporterId),
-            eq(follows.actionId, row.actionId),
-            eq(follows.status, 'pending'),
-          ),
-        ),
-      row.wantsNews &&
+      row.wantsFollow &&
         tx
-          .update(supporters)
-          .set({ newsConsentAt: sql`coalesce(${supporters.newsConsentAt}, now())` })
-          .where(eq(supporters.id, row.supporterId)),
+          .insert(follows)
+          .values({
+            supporterId: row.supporterId,
+            actionId: row.actionId,
+            status: 'active',
+            confirmedAt: sql`now()`,
+          })
+          .onConflictDoUpdate({
+            target: [follows.supporterId, follows.actionId],
+            set: {
+              status: 'active',
+              confirmedAt: sql`coalesce(${follows.confirmedAt}, now())`,
+              unsubscribedAt: null,
+            },
+          }),
+      tx
+        .update(supporters)
+        .set({
+          // The owner of the address confirmed this name: the letters and emails use it.
+          firstName: sql`coalesce(${row.firstName}, ${supporters.firstName})`,
+          lastName: sql`coalesce(${row.lastName}, ${supporters.lastName})`,
+          country: row.country,
+          ...(row.wantsNews
+            ? { newsConsentAt: sql`coalesce(${supporters.newsConsentAt}, now())` }
+            : {}),
+          ...(optsIn ? { unsubscribedAllAt: null } : {}),
+          updatedAt: sql`now()`,
+        })
+        .where(eq(supporters.id, row.supporterId)),
     ])
-    return { status: 'ready' as const, action }
+    return { status: 'ready' as const, action, signature: signatureDetails(row) }
   })
+  if (outcome !== 'changed') return outcome
+  // Another form replaced the details while this confirmation ran: show them, confirm nothing.
+  const view = await getConfirmationView(token)
+  return view.status === 'ready' ? { ...view, status: 'changed' } : view
 }
 
 /** Thanks the supporter, with a copy of the letter sent in their name to the first official. */

@@ -7,11 +7,14 @@ import {
 } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
 import { LinkProblem, linkProblemStatus } from '#app/components/link-problem.tsx'
+import { z } from 'zod'
 import {
   confirmSignature,
   getConfirmationView,
   type ConfirmationView,
+  type SignatureDetails,
 } from '#app/models/signature.server.ts'
+import { countryName } from '#app/utils/countries.ts'
 import { createTranslator } from '#app/utils/i18n.ts'
 import { useTranslation } from '#app/utils/i18n-react.tsx'
 import { LinkTokenParam } from '#app/utils/link-token.ts'
@@ -37,10 +40,15 @@ export async function loader({ params }: LoaderFunctionArgs) {
   return data({ view }, { status: statusFor(view) })
 }
 
-export async function action({ params }: ActionFunctionArgs) {
+// Which form's details the page showed; without it (a form from before it was sent), the
+// current details are confirmed.
+const ConfirmForm = z.object({ submission: z.coerce.number().int().positive().optional() })
+
+export async function action({ params, request }: ActionFunctionArgs) {
   const token = LinkTokenParam.safeParse(params.token)
+  const form = ConfirmForm.safeParse(Object.fromEntries(await request.formData()))
   const view: ConfirmationView = token.success
-    ? await confirmSignature(token.data)
+    ? await confirmSignature(token.data, { submission: form.success ? form.data.submission : 0 })
     : { status: 'invalid' }
   if (view.status === 'ready' || view.status === 'already-confirmed') {
     return redirect(`/actions/${view.action.slug}/thank-you`, 303)
@@ -65,19 +73,31 @@ export default function ConfirmSignature() {
   }
   const heading = {
     ready: t('confirm.heading'),
+    changed: t('confirm.heading'),
     'already-confirmed': t('confirm.alreadyHeading'),
     'not-open': t('confirm.notOpenHeading'),
   }[view.status]
   return (
     <div className="status-page">
       <h1>{heading}</h1>
-      {view.status === 'ready' ? (
-        <Form method="post">
+      {view.status === 'ready' || view.status === 'changed' ? (
+        <>
+          {view.status === 'changed' ? (
+            <div className="notice" role="alert">
+              <h2>{t('confirm.changedHeading')}</h2>
+              <p>{t('confirm.changedBody')}</p>
+            </div>
+          ) : null}
           <p>
             {t('confirm.body', { atRiskName: view.action.atRiskName, title: view.action.title })}
           </p>
-          <button type="submit">{t('confirm.submit')}</button>
-        </Form>
+          <SignatureDetailsList signature={view.signature} />
+          <p>{t('confirm.notYours')}</p>
+          <Form method="post">
+            <input type="hidden" name="submission" value={view.signature.submission} />
+            <button type="submit">{t('confirm.submit')}</button>
+          </Form>
+        </>
       ) : (
         <p>
           {view.status === 'already-confirmed'
@@ -91,6 +111,30 @@ export default function ConfirmSignature() {
         </Link>
       </p>
     </div>
+  )
+}
+
+/** What pressing Confirm confirms: anyone can type an address, so its owner checks it first. */
+function SignatureDetailsList({ signature }: { signature: SignatureDetails }) {
+  const { t, locale } = useTranslation()
+  const yesNo = (value: boolean) => (value ? t('confirm.yes') : t('confirm.no'))
+  const name = [signature.firstName, signature.lastName].filter(Boolean).join(' ')
+  return (
+    <section aria-labelledby="confirm-details">
+      <h2 id="confirm-details">{t('confirm.detailsHeading')}</h2>
+      <dl className="confirm-details">
+        <dt>{t('confirm.name')}</dt>
+        <dd>{name}</dd>
+        <dt>{t('confirm.country')}</dt>
+        <dd>{countryName(locale, signature.country)}</dd>
+        <dt>{t('confirm.message')}</dt>
+        <dd className="confirm-message">{signature.message ?? t('confirm.noMessage')}</dd>
+        <dt>{t('confirm.follow')}</dt>
+        <dd>{yesNo(signature.follow)}</dd>
+        <dt>{t('confirm.news')}</dt>
+        <dd>{yesNo(signature.news)}</dd>
+      </dl>
+    </section>
   )
 }
 

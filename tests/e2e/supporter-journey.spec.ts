@@ -87,6 +87,10 @@ test.describe('signing an urgent action', () => {
     expect(await signatureCount(page)).toBe(before)
 
     await page.goto(confirmUrl)
+    // The page shows what its button confirms: anyone can type an address.
+    const details = page.getByRole('region', { name: 'What you are confirming' })
+    await expect(details).toContainText('Ana Ruiz')
+    expect(await axeViolations(page)).toEqual([])
     const confirm = page.getByRole('button', { name: 'Confirm my signature' })
     await confirm.focus()
     await page.keyboard.press('Enter')

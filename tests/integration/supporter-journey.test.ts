@@ -227,6 +227,15 @@ describe('signing', () => {
     expect(first).toEqual({
       status: 'ready',
       action: { slug: action.slug, title: action.title, atRiskName: action.atRiskName },
+      signature: {
+        firstName: 'Ana',
+        lastName: 'Ruiz',
+        country: 'ES',
+        message: null,
+        follow: false,
+        news: false,
+        submission: 1,
+      },
     })
     const [signature] = await signaturesOn(action)
     expect(signature).toMatchObject({ status: 'confirmed', confirmedAt: expect.any(Date) })
@@ -272,14 +281,15 @@ describe('signing', () => {
     const token = await latestConfirmationToken(action)
 
     for (let open = 0; open < 3; open++) {
-      expect(await signing.getConfirmationView(token)).toEqual({
+      expect(await signing.getConfirmationView(token)).toMatchObject({
         status: 'ready',
         action: { slug: action.slug, title: action.title, atRiskName: action.atRiskName },
+        signature: { follow: true, news: true },
       })
     }
     const [signature] = await signaturesOn(action)
     expect(signature).toMatchObject({ status: 'pending', confirmedAt: null })
-    expect(await followOf(signature!.supporterId, action.id)).toMatchObject({ status: 'pending' })
+    expect(await followOf(signature!.supporterId, action.id)).toBeUndefined()
     const [supporter] = await t.db
       .select()
       .from(supporters)
@@ -395,7 +405,7 @@ describe('signing', () => {
     expect(after).toMatchObject({ status: 'pending', confirmedAt: null })
     expect(await confirmedCount(action)).toBe(0)
     expect(await emailsAbout(action, 'signature-thank-you')).toEqual([])
-    expect(await followOf(pending!.supporterId, action.id)).toMatchObject({ status: 'pending' })
+    expect(await followOf(pending!.supporterId, action.id)).toBeUndefined()
     // The link still works once the fault is gone.
     expect(await signing.confirmSignature(token)).toMatchObject({ status: 'ready' })
     expect(await confirmedCount(action)).toBe(1)
@@ -427,29 +437,113 @@ describe('signing again', () => {
     expect(await confirmedCount(action)).toBe(1)
   })
 
-  test('signing again under other names changes nothing stored about the supporter', async () => {
+  test('a stranger who signed first with my address cannot speak for me: my own form replaces theirs, and my confirmation confirms mine', async () => {
     const action = await createAction(t.db)
     const email = freshEmail()
-    await sign(action, signInput({ email, firstName: 'Ana', lastName: 'Ruiz', message: 'Mine.' }))
+    // Someone else types the address first, with their words and a news consent.
+    await sign(
+      action,
+      signInput({
+        email,
+        firstName: 'Mallory',
+        lastName: 'Other',
+        message: 'Not mine.',
+        news: true,
+      }),
+    )
     setClock(Date.now() + 2 * 60_000)
-
     await sign(
       action,
       signInput({
         email: email.toUpperCase(),
-        firstName: 'Mallory',
-        lastName: 'Other',
-        message: 'Not mine.',
+        firstName: 'Ana',
+        lastName: 'Ruiz',
+        message: 'Mine.',
       }),
     )
 
-    expect(await supporterByEmail(email)).toMatchObject({ firstName: 'Ana', lastName: 'Ruiz' })
-    const [signature] = await signaturesOn(action)
-    expect(signature!.personalMessage).toBe('Mine.')
-    // The confirmation sent again greets the person who signed, not whoever typed their address.
+    // Nothing unconfirmed reaches the supporter: the names stay those of first contact for now.
+    expect(await supporterByEmail(email)).toMatchObject({
+      firstName: 'Mallory',
+      newsConsentAt: null,
+    })
+    const [pending] = await signaturesOn(action)
+    expect(pending).toMatchObject({
+      firstName: 'Ana',
+      lastName: 'Ruiz',
+      personalMessage: 'Mine.',
+      wantsNews: false,
+      submission: 2,
+    })
+    // Each form sends the address a link greeting the name typed; the page shows what it confirms.
     const confirmations = await emailsAbout(action, 'signature-confirmation')
-    expect(confirmations).toHaveLength(2)
-    expect(confirmations[1]!.payload).toMatchObject({ firstName: 'Ana' })
+    expect(confirmations.map((row) => row.payload)).toMatchObject([
+      { firstName: 'Mallory' },
+      { firstName: 'Ana' },
+    ])
+    const firstLink = tokenFromEmail(confirmations[0])
+    const view = await signing.getConfirmationView(firstLink)
+    expect(view).toMatchObject({
+      status: 'ready',
+      signature: {
+        firstName: 'Ana',
+        lastName: 'Ruiz',
+        message: 'Mine.',
+        news: false,
+        submission: 2,
+      },
+    })
+
+    expect(await signing.confirmSignature(firstLink, { submission: 2 })).toMatchObject({
+      status: 'ready',
+    })
+    expect(await supporterByEmail(email)).toMatchObject({
+      firstName: 'Ana',
+      lastName: 'Ruiz',
+      newsConsentAt: null,
+    })
+    const [confirmed] = await signaturesOn(action)
+    expect(confirmed).toMatchObject({ status: 'confirmed', personalMessage: 'Mine.' })
+    const [thanks] = await emailsAbout(action, 'signature-thank-you')
+    expect(thanks!.payload).toMatchObject({ firstName: 'Ana' })
+    expect((thanks!.payload as { letter: string }).letter).toContain('Ana Ruiz')
+    expect((thanks!.payload as { letter: string }).letter).not.toContain('Mallory')
+  })
+
+  test('a form sent after the owner opened the confirmation page confirms nothing: the page shows the new details', async () => {
+    const action = await createAction(t.db)
+    const email = freshEmail()
+    await sign(action, signInput({ email, message: 'Mine.' }))
+    const link = await latestConfirmationToken(action)
+    const seen = await signing.getConfirmationView(link)
+    expect(seen).toMatchObject({ status: 'ready', signature: { submission: 1 } })
+
+    setClock(Date.now() + 2 * 60_000)
+    await sign(action, signInput({ email, firstName: 'Mallory', message: 'Not mine.' }))
+
+    expect(await signing.confirmSignature(link, { submission: 1 })).toMatchObject({
+      status: 'changed',
+      signature: { firstName: 'Mallory', message: 'Not mine.', submission: 2 },
+    })
+    const [signature] = await signaturesOn(action)
+    expect(signature).toMatchObject({ status: 'pending', confirmedAt: null })
+    expect(await confirmedCount(action)).toBe(0)
+  })
+
+  test('past the resend limit a form changes nothing, so the last link sent still confirms what it showed', async () => {
+    const action = await createAction(t.db)
+    const email = freshEmail()
+    const start = tomorrowAt('10:00:00')
+    for (let attempt = 0; attempt < 4; attempt++) {
+      setClock(start.getTime() + attempt * 5 * 60_000)
+      await sign(action, signInput({ email, message: `Form ${attempt}` }))
+    }
+    setClock(start.getTime() + 4 * 5 * 60_000)
+    await sign(action, signInput({ email, firstName: 'Mallory', message: 'Too late.' }))
+
+    const [signature] = await signaturesOn(action)
+    expect(signature).toMatchObject({ firstName: 'Ana', personalMessage: 'Form 3', submission: 4 })
+    expect(await emailsAbout(action, 'signature-confirmation')).toHaveLength(4)
   })
 
   test('while pending, signing again sends the confirmation again, at most three times a day', async () => {
@@ -740,7 +834,11 @@ describe('signatures arriving together (a surge)', () => {
       const supporter = await supporterByEmail(input.email)
       const action = i % 4 === 0 ? second! : first!
       expect(emails[0]!.actionId).toBe(action.id)
-      expect(Boolean(await followOf(supporter!.id, action.id))).toBe(i % 2 === 0)
+      const [signature] = await t.db
+        .select()
+        .from(signatures)
+        .where(and(eq(signatures.supporterId, supporter!.id), eq(signatures.actionId, action.id)))
+      expect(signature).toMatchObject({ firstName: 'Ana', wantsFollow: i % 2 === 0 })
     }
   })
 
@@ -826,15 +924,12 @@ describe('signatures arriving together (a surge)', () => {
 })
 
 describe('following a case when signing', () => {
-  test('the follow choice stores a pending follow that becomes active on confirmation', async () => {
+  test('the follow choice starts a follow on confirmation, not before', async () => {
     const action = await createAction(t.db)
     const input = signInput({ follow: true })
     await sign(action, input)
     const supporter = await supporterByEmail(input.email)
-    expect(await followOf(supporter!.id, action.id)).toMatchObject({
-      status: 'pending',
-      confirmedAt: null,
-    })
+    expect(await followOf(supporter!.id, action.id)).toBeUndefined()
 
     await signing.confirmSignature(await latestConfirmationToken(action))
 
@@ -864,6 +959,82 @@ describe('following a case when signing', () => {
     const supporter = await supporterByEmail(input.email)
     expect(supporter!.newsConsentAt).toBeNull()
     expect(await followOf(supporter!.id, action.id)).toBeUndefined()
+  })
+})
+
+describe('following and signing, in either order', () => {
+  const follow = (action: Action, email: string) =>
+    following.followAction({ slug: action.slug, email, ipHash: freshIpHash(), locale: 'en' })
+
+  test('someone who first only followed a case, then signs another, has their name on file once confirmed: thanked, and their letters named', async () => {
+    const [followed, signed] = [await createAction(t.db), await createAction(t.db)]
+    const email = freshEmail()
+    await follow(followed, email)
+    expect(await supporterByEmail(email)).toMatchObject({ firstName: null, lastName: null })
+
+    await sign(signed, signInput({ email, firstName: 'Ines', lastName: 'Mora' }))
+    await signing.confirmSignature(await latestConfirmationToken(signed))
+
+    expect(await supporterByEmail(email)).toMatchObject({ firstName: 'Ines', lastName: 'Mora' })
+    const [thanks] = await emailsAbout(signed, 'signature-thank-you')
+    expect(thanks!.payload).toMatchObject({ firstName: 'Ines' })
+    const [signature] = await signaturesOn(signed)
+    expect(
+      await t.db.select().from(letterRows).where(eq(letterRows.signatureId, signature!.id)),
+    ).not.toEqual([])
+  })
+
+  test('confirming a signature made without the follow choice leaves a follow someone else asked for unconfirmed', async () => {
+    const action = await createAction(t.db)
+    const email = freshEmail()
+    // A follow form sent with this address, never confirmed from it.
+    await follow(action, email)
+    await sign(action, signInput({ email, follow: false }))
+    await signing.confirmSignature(await latestConfirmationToken(action))
+
+    const supporter = await supporterByEmail(email)
+    expect(await followOf(supporter!.id, action.id)).toMatchObject({ status: 'pending' })
+  })
+
+  test('signing with the follow choice after unsubscribing from the case follows it again once confirmed', async () => {
+    const action = await createAction(t.db)
+    const input = signInput()
+    await follow(action, input.email)
+    const supporter = await supporterByEmail(input.email)
+    await t.db
+      .update(follows)
+      .set({ status: 'unsubscribed', unsubscribedAt: new Date() })
+      .where(and(eq(follows.supporterId, supporter!.id), eq(follows.actionId, action.id)))
+
+    await sign(action, { ...input, follow: true })
+    await signing.confirmSignature(await latestConfirmationToken(action))
+
+    expect(await followOf(supporter!.id, action.id)).toMatchObject({
+      status: 'active',
+      unsubscribedAt: null,
+    })
+  })
+
+  test('a follow confirmed after unsubscribing from everything lifts it for that case; the other cases stay unsubscribed', async () => {
+    const [before, after] = [await createAction(t.db), await createAction(t.db)]
+    const email = freshEmail()
+    await follow(before, email)
+    const supporter = await supporterByEmail(email)
+    await following.confirmFollow(
+      tokenFromEmail((await emailsAbout(before, 'follow-confirmation'))[0]),
+    )
+    const unsubscribeToken = await tokens.createLinkToken('unsubscribe', { sup: supporter!.id, act: null })
+    await following.unsubscribe(unsubscribeToken, 'all')
+    expect((await supporterByEmail(email))!.unsubscribedAllAt).toBeInstanceOf(Date)
+
+    await follow(after, email)
+    await following.confirmFollow(
+      tokenFromEmail((await emailsAbout(after, 'follow-confirmation'))[0]),
+    )
+
+    expect((await supporterByEmail(email))!.unsubscribedAllAt).toBeNull()
+    expect(await followOf(supporter!.id, after.id)).toMatchObject({ status: 'active' })
+    expect(await followOf(supporter!.id, before.id)).toMatchObject({ status: 'unsubscribed' })
   })
 })
 
