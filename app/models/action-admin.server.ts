@@ -1,7 +1,7 @@
 // The campaign console's work on actions: drafting, editing, launching with a reference, pausing,
 // closing (by hand or at the deadline), and the numbers a campaign manager watches. Every change
 // to a launched action is written to the audit log with what it was before and after.
-import { and, asc, count, desc, eq, inArray, isNotNull, sql } from 'drizzle-orm'
+import { and, asc, count, desc, eq, inArray, isNotNull, isNull, sql } from 'drizzle-orm'
 import { anyOf } from '#db/prepared.ts'
 import type { Database, DbOrTx } from '#db/client.ts'
 import { readConfirmedCounts } from '#db/counters.ts'
@@ -378,7 +378,12 @@ export async function setActionPaused(
   })
 }
 
-/** Closes an active action by hand, with its outcome and a note shown on the public page. */
+/**
+ * Closes an active action by hand, with its outcome and a note shown on the public page. Closing
+ * a paused action ends its pause: the delivery engine holds a paused case's mail until it
+ * resumes, which a closed one never does, so its outcome would reach no follower. What the pause
+ * held (letters, updates) goes out with the outcome; the console says so before staff close it.
+ */
 export async function closeAction(
   db: Database,
   {
@@ -399,6 +404,8 @@ export async function closeAction(
         closedAt: sql`now()`,
         outcome,
         outcomeNote: outcomeNote || null,
+        pausedAt: null,
+        pausedReason: null,
         updatedAt: sql`now()`,
       })
       .where(eq(actions.id, id))
@@ -407,6 +414,7 @@ export async function closeAction(
         closedAt: actions.closedAt,
         outcome: actions.outcome,
         outcomeNote: actions.outcomeNote,
+        pausedAt: actions.pausedAt,
       })
     const outcomeUpdate = await publishOutcomeUpdate(tx, {
       actionId: id,
@@ -419,7 +427,12 @@ export async function closeAction(
       event: 'action.closed',
       entityType: 'action',
       entityId: id,
-      before: { status: action.status, outcome: action.outcome, outcomeNote: action.outcomeNote },
+      before: {
+        status: action.status,
+        outcome: action.outcome,
+        outcomeNote: action.outcomeNote,
+        pausedAt: action.pausedAt,
+      },
       after: { ...after, outcomeUpdateSequence: outcomeUpdate.sequence },
       ip: actor.ip,
     })
@@ -430,6 +443,8 @@ export async function closeAction(
 /**
  * Closes every active action whose deadline (a date, read in UTC like the public pages do) has
  * passed, and audits each as done by the system. Called by the scheduled job; returns the count.
+ * A paused action waits: closing ends a pause and sends what it held, which is for staff to
+ * decide (they resume it, and it closes on the next check, or close it by hand).
  */
 export async function closeExpiredActions(db: Database) {
   return db.transaction(async (tx) => {
@@ -439,6 +454,7 @@ export async function closeExpiredActions(db: Database) {
       .where(
         and(
           eq(actions.status, 'active'),
+          isNull(actions.pausedAt),
           isNotNull(actions.deadline),
           sql`${actions.deadline} < (now() at time zone 'utc')::date`,
         ),

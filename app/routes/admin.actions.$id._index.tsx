@@ -183,7 +183,10 @@ export default function ActionOverview() {
       {canEdit && action.status === 'active' ? (
         <>
           <PauseSection action={action} result={result?.intent === 'pause' ? result : undefined} />
-          <CloseSection result={result?.intent === 'close' ? result : undefined} />
+          <CloseSection
+            paused={action.pausedAt !== null}
+            result={result?.intent === 'close' ? result : undefined}
+          />
         </>
       ) : null}
       {action.status === 'closed' ? (
@@ -420,7 +423,13 @@ function PauseSection({
   )
 }
 
-function CloseSection({ result }: { result?: { errors: FieldErrors; values: FormValues } }) {
+function CloseSection({
+  paused,
+  result,
+}: {
+  paused: boolean
+  result?: { errors: FieldErrors; values: FormValues }
+}) {
   const { t } = useTranslation()
   const values = result?.values ?? {}
   const value = (key: string) => (typeof values[key] === 'string' ? (values[key] as string) : '')
@@ -432,6 +441,7 @@ function CloseSection({ result }: { result?: { errors: FieldErrors; values: Form
     <section className="console-panel" aria-labelledby="close-heading">
       <h2 id="close-heading">{t('console.close.heading')}</h2>
       <p>{t('console.close.intro')}</p>
+      {paused ? <p className="notice-paused">{t('console.close.endsPause')}</p> : null}
       <Form method="post" noValidate key={JSON.stringify(values)}>
         <CsrfInput />
         <ErrorSummary errors={result?.errors} labels={labels} idPrefix="close-" />

@@ -429,6 +429,27 @@ describe('editing', () => {
     )
   })
 
+  test('closing a paused action by hand ends the pause, and the audit records it', async () => {
+    const id = await launchedAction()
+    await actionAdmin.setActionPaused(t.db, { id, paused: true, reason: 'Family', actor: editor })
+    expect(
+      await actionAdmin.closeAction(t.db, {
+        id,
+        outcome: 'released',
+        outcomeNote: '',
+        actor: editor,
+      }),
+    ).toEqual({ status: 'done' })
+    expect(await actionRow(id)).toMatchObject({
+      status: 'closed',
+      pausedAt: null,
+      pausedReason: null,
+    })
+    const [audit] = await auditFor(id, 'action.closed')
+    expect(audit!.before).toMatchObject({ pausedAt: expect.any(String) })
+    expect(audit!.after).toMatchObject({ status: 'closed', pausedAt: null })
+  })
+
   test('closing by hand records the outcome and note, and is audited', async () => {
     const id = await launchedAction()
     expect(
@@ -467,15 +488,20 @@ describe('automatic closing', () => {
     const endsToday = await launchedAction()
     const noDeadline = await launchedAction({ deadline: null })
     const draft = await completeDraft()
+    // Paused at the family's request: closing would send what the pause holds; staff decide.
+    const paused = await launchedAction()
+    await t.db.update(actions).set({ pausedAt: new Date() }).where(eq(actions.id, paused))
     for (const [id, deadline] of [
       [expired, yesterday],
       [endsToday, today],
       [draft, yesterday],
+      [paused, yesterday],
     ] as const) {
       await t.db.update(actions).set({ deadline }).where(eq(actions.id, id))
     }
 
     expect(await actionAdmin.closeExpiredActions(t.db)).toBe(1)
+    expect((await actionRow(paused)).status).toBe('active')
 
     expect(await actionRow(expired)).toMatchObject({ status: 'closed', outcome: null })
     expect((await actionRow(expired)).closedAt).toBeInstanceOf(Date)

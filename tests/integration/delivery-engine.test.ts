@@ -449,6 +449,39 @@ describe('updates to followers', () => {
     expect(rawHeader(received()[0]!, 'List-Unsubscribe-Post')).toBe('List-Unsubscribe=One-Click')
   }, 120_000)
 
+  test('closing a paused case ends the pause: the update held while paused, then the outcome, reach every follower', async () => {
+    const action = await createAction(t.db)
+    await createFollowers(t.db, action.id, 10, `pausedclose${Date.now()}`)
+    await t.db.update(actions).set({ pausedAt: new Date() }).where(eq(actions.id, action.id))
+    await publishUpdate(action.id, 'Held while paused')
+    const [staff] = await t.db
+      .insert(staffUsers)
+      .values({ email: `pclose-${Date.now()}@vigil.test`, name: 'Cleo Closer', role: 'editor' })
+      .returning()
+    expect(
+      await models.closeAction(t.db, {
+        id: action.id,
+        outcome: 'released',
+        outcomeNote: 'Released.',
+        actor: { staffUserId: staff!.id, ip: null },
+      }),
+    ).toEqual({ status: 'done' })
+
+    const worker = await startWorker()
+    await t.db.execute(sql`select pg_notify('vigil_outbox', '')`)
+    const subjects = [
+      `${action.reference} update 1: Held while paused`,
+      `${action.reference} update 2: Released`,
+    ]
+    const received = (subject: string) => smtp.messages.filter((m) => m.subject === subject)
+    await waitFor(() => subjects.every((subject) => received(subject).length >= 10), {
+      timeoutMs: 60_000,
+      what: '10 emails of each update',
+    })
+    await worker.stop()
+    for (const subject of subjects) expect(received(subject)).toHaveLength(10)
+  }, 120_000)
+
   test('a worker killed with SIGKILL mid fan-out of 5,000: every follower gets the update, duplicates at most the concurrency', async () => {
     const action = await createAction(t.db)
     await createFollowers(t.db, action.id, 5000, `f5k${Date.now()}`)

@@ -61,6 +61,8 @@ export const adminConsole = {
   'console.close.heading': 'Close',
   'console.close.intro':
     'Close the action when the case is over. The outcome and the note appear on the public page; signing stops.',
+  'console.close.endsPause':
+    'This action is paused. Closing it ends the pause: the letters and updates held since then go out, with the outcome to every follower.',
   'console.close.chooseOutcome': 'Choose the outcome',
   'console.close.submit': 'Close this action',
   'console.closed.heading': 'Closed',
