@@ -183,6 +183,21 @@ export async function createDueDigests(
   })
 }
 
+/**
+ * After an action's delivery mode or an official's email address changed: its letters waiting to
+ * be emailed (queued, in no email yet) that can no longer go by email are kept for printing
+ * instead, as if written now; otherwise no scheduler would ever take them. Printed letters stay
+ * printed when email becomes possible: they may have been handed over already.
+ */
+export async function keepUnsendableLettersForPrinting(tx: DbOrTx, actionId: string) {
+  await tx.execute(sql`
+    update ${letters} l set status = 'hand'
+    from authorities au join actions ac on ac.id = au.action_id
+    where l.authority_id = au.id and au.action_id = ${actionId}
+      and l.status = 'queued' and l.outbox_id is null and l.digest_id is null
+      and (ac.delivery_mode = 'hand' or au.email is null)`)
+}
+
 /** Whether an email carries letters, whose status must follow its own. */
 export function carriesLetters(template: string) {
   return PRESSURE_TEMPLATES.some((letterTemplate) => letterTemplate === template)

@@ -32,6 +32,7 @@ import {
   slugify,
   type ActionDetailsInput,
 } from '#app/schemas/action-forms.ts'
+import { keepUnsendableLettersForPrinting } from '#jobs/letters.ts'
 import { writeAudit } from '#app/utils/audit.server.ts'
 import { publishOutcomeUpdate } from './update-admin.server.ts'
 
@@ -237,6 +238,7 @@ export async function updateActionDetails(
         .update(actions)
         .set({ ...diff.after, updatedAt: sql`now()` })
         .where(eq(actions.id, id))
+      if ('deliveryMode' in diff.after) await keepUnsendableLettersForPrinting(tx, id)
       if (current.status !== 'draft') {
         await writeAudit(tx, {
           staffUserId: actor.staffUserId,

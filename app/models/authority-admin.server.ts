@@ -6,6 +6,7 @@ import type { Database, DbOrTx } from '#db/client.ts'
 import { authorities, letters, type Action, type Authority } from '#db/schema.ts'
 import type { AuthorityInput } from '#app/schemas/action-forms.ts'
 import { writeAudit } from '#app/utils/audit.server.ts'
+import { keepUnsendableLettersForPrinting } from '#jobs/letters.ts'
 import { changedFields, lockAction, type StaffActor } from './action-admin.server.ts'
 
 export async function listAuthorities(db: DbOrTx, actionId: string) {
@@ -120,6 +121,7 @@ export async function updateAuthority(
       .update(authorities)
       .set({ ...diff.after, updatedAt: sql`now()` })
       .where(eq(authorities.id, authorityId))
+    if ('email' in diff.after) await keepUnsendableLettersForPrinting(tx, actionId)
     await audit(
       tx,
       action!,

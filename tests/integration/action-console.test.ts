@@ -32,6 +32,7 @@ import {
   supporters,
 } from '#db/schema.ts'
 import { connectionsEnded, createTestDatabase, type TestDatabase } from '#tests/support/database.ts'
+import { createSupporter } from '#tests/support/factories.ts'
 
 let t: TestDatabase
 let actionAdmin: typeof ActionAdmin
@@ -595,6 +596,76 @@ describe('authorities', () => {
       before: { authorityId: target!.id, salutation: 'Dear Minister' },
       after: { authorityId: target!.id, salutation: 'Dear Madam Minister' },
     })
+  })
+})
+
+describe('letters waiting when delivery changes', () => {
+  /** A confirmed signature with one letter to each of the action's officials, waiting. */
+  async function queuedLetters(actionId: string) {
+    const supporter = await createSupporter(t.db)
+    const [signature] = await t.db
+      .insert(signatures)
+      .values({
+        actionId,
+        supporterId: supporter.id,
+        country: 'ES',
+        consentAt: new Date(),
+        status: 'confirmed',
+        confirmedAt: new Date(),
+      })
+      .returning()
+    const officials = await t.db
+      .select()
+      .from(authorities)
+      .where(eq(authorities.actionId, actionId))
+    await t.db
+      .insert(letters)
+      .values(
+        officials.map((official) => ({ signatureId: signature!.id, authorityId: official.id })),
+      )
+  }
+  async function letterStatuses(actionId: string) {
+    const rows = await t.db
+      .select({ status: letters.status, email: authorities.email })
+      .from(letters)
+      .innerJoin(authorities, eq(authorities.id, letters.authorityId))
+      .where(eq(authorities.actionId, actionId))
+    return rows.map((row) => `${row.email ?? 'no email'}: ${row.status}`).sort()
+  }
+
+  test('switching a live action to hand delivery keeps the letters not yet emailed for printing', async () => {
+    const id = await launchedAction()
+    await queuedLetters(id)
+    const result = await actionAdmin.updateActionDetails(t.db, {
+      id,
+      input: details({ deliveryMode: 'hand' }),
+      photo: { kind: 'keep' },
+      actor: editor,
+    })
+    expect(result).toMatchObject({ ok: true, changed: expect.arrayContaining(['deliveryMode']) })
+    expect(await letterStatuses(id)).toEqual(['minister@interior.example: hand'])
+  })
+
+  test("removing an official's email keeps their letters not yet emailed for printing; the others' still go by email", async () => {
+    const id = await launchedAction()
+    const other = await authorityAdmin.addAuthority(t.db, {
+      actionId: id,
+      input: authority({ name: 'Judge Fictional', email: 'judge@courts.example' }),
+      actor: editor,
+    })
+    await queuedLetters(id)
+    const [minister] = await t.db
+      .select()
+      .from(authorities)
+      .where(and(eq(authorities.actionId, id), eq(authorities.name, 'Minister Fictional')))
+    await authorityAdmin.updateAuthority(t.db, {
+      actionId: id,
+      authorityId: minister!.id,
+      input: authority({ email: null, postalAddress: 'Calle 1, Bogotá' }),
+      actor: editor,
+    })
+    expect(other).toMatchObject({ status: 'done' })
+    expect(await letterStatuses(id)).toEqual(['judge@courts.example: queued', 'no email: hand'])
   })
 })
 
