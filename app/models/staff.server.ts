@@ -187,14 +187,7 @@ export async function signIn({
   const db = getDb()
   await hitRateLimit(db, LOGIN_IP_LIMIT, ipHash)
   const address = email.trim().toLowerCase()
-  const [user] = await db
-    .select({
-      id: staffUsers.id,
-      passwordHash: staffUsers.passwordHash,
-      disabledAt: staffUsers.disabledAt,
-    })
-    .from(staffUsers)
-    .where(eq(staffUsers.email, address))
+  const user = await findStaffByAddress(address)
   if (!user || user.disabledAt || !user.passwordHash) {
     await verifyAgainstDummy(password)
     const failures = await hitRateLimit(db, UNKNOWN_LOGIN_COUNTER, hashForRateLimit(address))
@@ -295,6 +288,17 @@ export function setPasswordUrl(appUrl: string, token: string) {
 }
 
 /**
+ * The staff account of a typed address. The forms take any text there (a wrong address gets the
+ * same answer as a wrong password), but PostgreSQL refuses text with a NUL byte: an address with
+ * a control character, which no account has, is looked up nowhere.
+ */
+async function findStaffByAddress(address: string) {
+  if (CONTROL_CHARS.test(address)) return undefined
+  const [user] = await getDb().select().from(staffUsers).where(eq(staffUsers.email, address))
+  return user
+}
+
+/**
  * Emails a reset link if the address belongs to an active staff account. Answers the same either
  * way, so the form cannot be used to learn who works here. Throws RateLimitedError when abused.
  */
@@ -303,11 +307,8 @@ export async function requestPasswordReset({ email, ipHash }: { email: string; i
   const address = email.trim().toLowerCase()
   await hitRateLimit(db, RESET_IP_LIMIT, ipHash)
   await hitRateLimit(db, RESET_EMAIL_LIMIT, hashForRateLimit(address))
-  const [user] = await db
-    .select({ id: staffUsers.id, email: staffUsers.email, name: staffUsers.name })
-    .from(staffUsers)
-    .where(and(eq(staffUsers.email, address), isNull(staffUsers.disabledAt)))
-  if (!user) return
+  const user = await findStaffByAddress(address)
+  if (!user || user.disabledAt) return
   await db.transaction(async (tx) => {
     const token = await createPasswordToken(tx, user.id, PASSWORD_LINK_TTL_MS.reset)
     await writeOutboxMessage(tx, {
@@ -656,9 +657,16 @@ const optional = <T extends z.ZodType>(schema: T) =>
     schema.optional(),
   )
 
+// Event and entity names are words, dots and hyphens; anything else matches nothing anyway.
+const auditName = z
+  .string()
+  .trim()
+  .max(100)
+  .regex(/^[\w.:-]*$/)
+
 export const AuditSearchSchema = z.object({
-  entityType: optional(z.string().trim().max(100)),
-  event: optional(z.string().trim().max(100)),
+  entityType: optional(auditName),
+  event: optional(auditName),
   staffUserId: optional(z.uuid()),
   from: optional(isoDate),
   to: optional(isoDate),

@@ -142,7 +142,7 @@ export const AuthoritySchema = z
       .trim()
       .max(254, 'console.error.authorityEmail.invalid')
       .refine(
-        (value) => value === '' || /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(value),
+        (value) => value === '' || /^[^@\s\p{Cc}]+@[^@\s\p{Cc}]+\.[^@\s\p{Cc}]+$/u.test(value),
         'console.error.authorityEmail.invalid',
       )
       .transform((value) => value || null),

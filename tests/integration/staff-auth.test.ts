@@ -214,6 +214,21 @@ describe('signing in', () => {
     expect(await sessionCount(user)).toBe(0)
   })
 
+  test('an address with a NUL byte or another control character gets the unknown-address answer, not an error', async () => {
+    const user = await createStaff()
+    for (const email of [`${user.email}\u0000`, 'a\u0000@b.example', 'a\u0007@b.example']) {
+      expect(await signIn({ email }, PASSWORD)).toEqual({ ok: false, delayMs: 0 })
+      await expect(
+        staff.requestPasswordReset({ email, ipHash: freshIpHash() }),
+      ).resolves.toBeUndefined()
+    }
+    expect(await sessionCount(user)).toBe(0)
+    // Filtering the audit log by such a name ignores that filter, and says so.
+    expect(
+      staff.parseAuditSearch(new URLSearchParams({ event: 'staff.\u0000signed_in' })),
+    ).toMatchObject({ ignored: ['event'] })
+  })
+
   test('answers slow down from the third failure in a row, for real and unknown addresses alike', async () => {
     const user = await createStaff()
     const unknown = { email: freshEmail('nobody') }
