@@ -151,6 +151,10 @@ const slugTakenError: FieldErrorResult = {
   ok: false,
   errors: { slug: ['console.error.slug.taken'] },
 }
+const demandsRequiredError: FieldErrorResult = {
+  ok: false,
+  errors: { demands: ['console.error.demands.required'] },
+}
 
 /** Creates a draft. The slug is the one typed, or one made from the title. */
 export async function createDraftAction(
@@ -221,6 +225,8 @@ export async function updateActionDetails(
       const current = await lockAction(tx, id)
       if (!current) return { ok: false as const, status: 'not-found' as const }
       if (current.status === 'closed') return { ok: false as const, status: 'closed' as const }
+      // A live case always says what it asks for (the database holds to it too).
+      if (input.demands.length === 0 && current.status !== 'draft') return demandsRequiredError
       const next: Partial<EditableValues> = detailsValues(input)
       if (current.status === 'draft' && input.slug && input.slug !== current.slug) {
         if (await slugTaken(tx, input.slug, id)) return slugTakenError
@@ -260,12 +266,18 @@ export async function updateActionDetails(
   }
 }
 
-export type LaunchProblem = 'demands' | 'authority' | 'letter'
+export type LaunchProblem = 'demands' | 'deadline' | 'authority' | 'letter'
 
 /** What a draft still lacks before it can go out; empty when it is ready. */
-export async function launchProblems(db: DbOrTx, action: Pick<Action, 'id' | 'demands'>) {
+export async function launchProblems(
+  db: DbOrTx,
+  action: Pick<Action, 'id' | 'demands' | 'deadline'>,
+) {
   const problems: LaunchProblem[] = []
   if (action.demands.length === 0) problems.push('demands')
+  // Read in UTC, as the deadline job reads it: launched, it would close at its next check.
+  if (action.deadline && action.deadline < new Date().toISOString().slice(0, 10))
+    problems.push('deadline')
   const [reachable] = await db
     .select({ n: count() })
     .from(authorities)

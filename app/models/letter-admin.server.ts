@@ -41,6 +41,16 @@ export function letterTemplateProblems(input: LetterTemplateInput) {
   return [...new Set([...unknownPlaceholders(input.subject), ...unknownPlaceholders(input.body)])]
 }
 
+/** The error beside each field that uses a placeholder nobody can fill: subject, body or both. */
+export function unknownPlaceholderErrors(input: LetterTemplateInput) {
+  const errors: Partial<Record<'subject' | 'body', string[]>> = {}
+  if (unknownPlaceholders(input.subject).length > 0)
+    errors.subject = ['console.error.letterSubject.unknownPlaceholders']
+  if (unknownPlaceholders(input.body).length > 0)
+    errors.body = ['console.error.letterBody.unknownPlaceholders']
+  return errors
+}
+
 export type SaveLetterResult =
   | { status: 'saved' }
   | { status: 'unknown-placeholders'; placeholders: string[] }

@@ -399,6 +399,11 @@ function PauseSection({
       <p>{t('console.pause.intro')}</p>
       <Form method="post" noValidate key={JSON.stringify(result?.values ?? {})}>
         <CsrfInput />
+        <ErrorSummary
+          errors={result?.errors}
+          labels={{ reason: t('console.field.pauseReason') }}
+          idPrefix="pause-"
+        />
         <Field
           name="reason"
           idPrefix="pause-"

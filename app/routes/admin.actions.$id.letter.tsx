@@ -16,6 +16,7 @@ import { actionIdParam, requireConsoleAction } from '#app/models/action-admin.se
 import {
   getLetterTemplate,
   letterTemplateProblems,
+  unknownPlaceholderErrors,
   previewLetter,
   saveLetterTemplate,
   sendTestLetter,
@@ -82,7 +83,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   if (!parsed.ok)
     return data<ActionResult>({ intent, errors: parsed.errors, values: parsed.values }, 400)
   const unknown = letterTemplateProblems(parsed.data)
-  const unknownError = { body: ['console.error.letterBody.unknownPlaceholders'] }
+  const unknownError = unknownPlaceholderErrors(parsed.data)
   if (intent === 'preview') {
     return data<ActionResult>(
       {

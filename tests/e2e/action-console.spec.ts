@@ -336,6 +336,11 @@ test.describe('campaign console', () => {
 
       // The family asks for quiet: pause, then resume.
       await nav.getByRole('link', { name: 'Overview' }).click()
+      // A reason the form refuses (a control character pasted in) is announced, not just marked.
+      await page.getByLabel(/^Reason/).fill('Family asked\u0007')
+      await page.getByRole('button', { name: 'Pause this action' }).click()
+      await expect(page.getByRole('alert')).toBeFocused()
+      await expect(page.getByRole('alert')).toContainText('Remove the control characters')
       await page.getByLabel(/^Reason/).fill('Family asked us to wait for the hearing')
       await page.getByRole('button', { name: 'Pause this action' }).click()
       await expect(page.getByRole('status')).toContainText('Paused.')

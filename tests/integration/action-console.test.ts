@@ -256,6 +256,20 @@ describe('launching', () => {
     expect(await actionRow(bare)).toMatchObject({ status: 'draft', reference: null })
     expect(await actionRow(copyOnly)).toMatchObject({ status: 'draft', reference: null })
   })
+
+  test('a draft whose deadline has passed is refused until the deadline moves: it would close at once', async () => {
+    const id = await completeDraft()
+    const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10)
+    await t.db.update(actions).set({ deadline: yesterday }).where(eq(actions.id, id))
+    expect(await actionAdmin.launchAction(t.db, { id, actor: editor })).toEqual({
+      status: 'incomplete',
+      missing: ['deadline'],
+    })
+    await t.db.update(actions).set({ deadline: null }).where(eq(actions.id, id))
+    expect(await actionAdmin.launchAction(t.db, { id, actor: editor })).toMatchObject({
+      status: 'launched',
+    })
+  })
 })
 
 describe('letter template', () => {
@@ -274,6 +288,13 @@ describe('letter template', () => {
       placeholders: ['{{ action.atRiskname }}', '{{supporter.frstName}}', '{{evil}}'],
     })
     expect(await letterAdmin.getLetterTemplate(t.db, id)).toBeNull()
+    // Each field with an unknown placeholder is marked, and only those.
+    expect(
+      letterAdmin.unknownPlaceholderErrors({ subject: 'Release {{evil}}', body: LETTER.body }),
+    ).toEqual({ subject: ['console.error.letterSubject.unknownPlaceholders'] })
+    expect(
+      letterAdmin.unknownPlaceholderErrors({ subject: LETTER.subject, body: 'Hi {{evil}}' }),
+    ).toEqual({ body: ['console.error.letterBody.unknownPlaceholders'] })
 
     expect(
       await letterAdmin.saveLetterTemplate(t.db, { actionId: id, input: LETTER, actor: editor }),
@@ -428,6 +449,32 @@ describe('editing', () => {
     expect((await auditFor(id)).map((row) => row.event)).toEqual(
       expect.arrayContaining(['action.paused', 'action.resumed']),
     )
+  })
+
+  test('a live action cannot lose its last demand: the editor is told beside the field, and nothing changes', async () => {
+    const id = await launchedAction()
+    expect(
+      await actionAdmin.updateActionDetails(t.db, {
+        id,
+        input: details({ demands: [], story: 'A new story.' }),
+        photo: { kind: 'keep' },
+        actor: editor,
+      }),
+    ).toEqual({ ok: false, errors: { demands: ['console.error.demands.required'] } })
+    expect(await actionRow(id)).toMatchObject({
+      demands: ['Release her immediately and unconditionally'],
+      story: 'She was arrested at a protest.',
+    })
+    // A draft may be saved without demands: it cannot launch until it has one.
+    const draft = await createDraft()
+    expect(
+      await actionAdmin.updateActionDetails(t.db, {
+        id: draft,
+        input: details({ demands: [] }),
+        photo: { kind: 'keep' },
+        actor: editor,
+      }),
+    ).toMatchObject({ ok: true })
   })
 
   test('closing a paused action by hand ends the pause, and the audit records it', async () => {

@@ -1023,7 +1023,10 @@ describe('following and signing, in either order', () => {
     await following.confirmFollow(
       tokenFromEmail((await emailsAbout(before, 'follow-confirmation'))[0]),
     )
-    const unsubscribeToken = await tokens.createLinkToken('unsubscribe', { sup: supporter!.id, act: null })
+    const unsubscribeToken = await tokens.createLinkToken('unsubscribe', {
+      sup: supporter!.id,
+      act: null,
+    })
     await following.unsubscribe(unsubscribeToken, 'all')
     expect((await supporterByEmail(email))!.unsubscribedAllAt).toBeInstanceOf(Date)
 

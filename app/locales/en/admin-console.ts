@@ -44,6 +44,7 @@ export const adminConsole = {
   'console.launch.notReady': 'Before this action can be launched it needs:',
   'console.launch.refused': 'This action cannot be launched yet. It still needs:',
   'console.launch.missing.demands': 'at least one demand (Details)',
+  'console.launch.missing.deadline': 'a deadline that has not passed, or none (Details)',
   'console.launch.missing.authority':
     'an authority to write to, with an email or a postal address (Authorities)',
   'console.launch.missing.letter': 'a model letter (Letter)',
@@ -320,6 +321,8 @@ export const adminConsole = {
   'console.error.story.tooLong': 'The story must be 50,000 characters or fewer.',
   'console.error.background.tooLong': 'The background must be 50,000 characters or fewer.',
   'console.error.demand.tooLong': 'Each demand must be 500 characters or fewer.',
+  'console.error.demands.required':
+    'A live action needs at least one demand. Enter each demand on a line of its own.',
   'console.error.demands.tooMany': 'Keep to 20 demands or fewer.',
   'console.error.demands.duplicate': 'The same demand appears twice.',
   'console.error.deadline.invalid': 'Enter the deadline as a date, for example 2026-12-31.',
@@ -351,6 +354,8 @@ export const adminConsole = {
   'console.error.letterSubject.tooLong': 'The subject must be 300 characters or fewer.',
   'console.error.letterBody.required': 'Write the letter.',
   'console.error.letterBody.tooLong': 'The letter must be 20,000 characters or fewer.',
+  'console.error.letterSubject.unknownPlaceholders':
+    'The subject uses placeholders that do not exist.',
   'console.error.letterBody.unknownPlaceholders': 'The letter uses placeholders that do not exist.',
   'console.error.updateTitle.required': 'Enter a title for the update.',
   'console.error.updateTitle.tooLong': 'The title must be 200 characters or fewer.',
