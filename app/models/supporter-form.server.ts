@@ -28,10 +28,17 @@ export type SupporterFormResult = {
 export type SupporterFormOutcome =
   /** Done (or a bot answered as if it were): on to the page that says to check one's email. */
   | { kind: 'redirect'; location: string }
-  /** The form again, with what to put right: 400 invalid, 409 closed, 503 try again shortly. */
-  | { kind: 'form'; status: 400 | 409 | 503; result: SupporterFormResult }
+  /**
+   * The form again, with what to put right: 400 invalid, 409 closed, 429 too many attempts from
+   * this client (send again after `retryAfterSeconds`), 503 try again shortly.
+   */
+  | {
+      kind: 'form'
+      status: FormStatus
+      result: SupporterFormResult
+      retryAfterSeconds?: number
+    }
   | { kind: 'not-found' }
-  | { kind: 'rate-limited'; retryAfterSeconds: number }
 
 /** What was typed, to fill the form again. */
 function formValues(form: FormFields) {
@@ -40,13 +47,16 @@ function formValues(form: FormFields) {
   ) as Record<string, string>
 }
 
+type FormStatus = 400 | 409 | 429 | 503
+
 /** The form again, with what to put right and what was typed. */
 function formAgain(
-  status: 400 | 409 | 503,
+  status: FormStatus,
   intent: SupporterFormResult['intent'],
   { errors, values }: { errors: FieldErrors; values: Record<string, string> },
+  retryAfterSeconds?: number,
 ): SupporterFormOutcome {
-  return { kind: 'form', status, result: { intent, errors, values } }
+  return { kind: 'form', status, result: { intent, errors, values }, retryAfterSeconds }
 }
 
 /**
@@ -97,8 +107,12 @@ export async function submitSupporterForm({
     }
     return { kind: 'redirect', location: checkEmail }
   } catch (error) {
-    if (error instanceof RateLimitedError)
-      return { kind: 'rate-limited', retryAfterSeconds: error.retryAfterSeconds }
+    // Too many attempts from this client (or with this address): what was typed stays in the
+    // form, to send again later, as after a database stall.
+    if (error instanceof RateLimitedError) {
+      const errors = { form: ['form.error.rateLimited'] }
+      return formAgain(429, intent, { errors, values: formValues(form) }, error.retryAfterSeconds)
+    }
     // The database is restarting or stuck: the form comes back as it was sent, to send again.
     if (error instanceof SigningUnavailableError) {
       const why = error.cause ? describeDatabaseError(error.cause) : 'the deadline passed'

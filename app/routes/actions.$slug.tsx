@@ -28,7 +28,7 @@ import { countryName, countryOptions } from '#app/utils/countries.ts'
 import { createTranslator, formatDate } from '#app/utils/i18n.ts'
 import { useTranslation } from '#app/utils/i18n-react.tsx'
 import { fillLetter } from '#app/utils/letter-template.ts'
-import { serviceUnavailable, tooManyRequests } from '#app/utils/responses.server.ts'
+import { serviceUnavailable } from '#app/utils/responses.server.ts'
 import { headersWithRefusals } from '#app/utils/route-headers.ts'
 
 export const headers = headersWithRefusals()
@@ -85,17 +85,15 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   switch (outcome.kind) {
     case 'redirect':
       return redirect(outcome.location, 303)
-    case 'form':
-      return data<ActionResult>(
-        outcome.result,
-        outcome.status === 503
-          ? { status: 503, headers: { 'Retry-After': '5' } }
-          : { status: outcome.status },
-      )
+    case 'form': {
+      const retryAfter = outcome.status === 503 ? 5 : outcome.retryAfterSeconds
+      return data<ActionResult>(outcome.result, {
+        status: outcome.status,
+        headers: retryAfter ? { 'Retry-After': String(retryAfter) } : undefined,
+      })
+    }
     case 'not-found':
       throw new Response('Not found', { status: 404 })
-    case 'rate-limited':
-      throw tooManyRequests(outcome.retryAfterSeconds)
   }
 }
 
@@ -396,6 +394,7 @@ function FollowForm({ result }: { result: ActionResult | undefined }) {
           idPrefix="follow-"
           label={t('follow.consent')}
           errors={errors?.consent}
+          defaultChecked={values.consent === 'on'}
         />
         <button type="submit">{t('follow.submit')}</button>
       </Form>

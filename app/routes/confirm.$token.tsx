@@ -1,5 +1,6 @@
 import {
   data,
+  type HeadersFunction,
   redirect,
   type ActionFunctionArgs,
   type LoaderFunctionArgs,
@@ -18,6 +19,9 @@ import { countryName } from '#app/utils/countries.ts'
 import { createTranslator } from '#app/utils/i18n.ts'
 import { useTranslation } from '#app/utils/i18n-react.tsx'
 import { LinkTokenParam } from '#app/utils/link-token.ts'
+
+// The page shows what a signer typed (name, message): never kept by a browser or a proxy.
+export const headers: HeadersFunction = () => ({ 'Cache-Control': 'private, no-store' })
 
 export const meta: MetaFunction = () => [
   { title: createTranslator('en')('confirm.metaTitle') },

@@ -1,5 +1,6 @@
 import {
   data,
+  type HeadersFunction,
   type ActionFunctionArgs,
   type LoaderFunctionArgs,
   type MetaFunction,
@@ -12,6 +13,9 @@ import { countryName } from '#app/utils/countries.ts'
 import { createTranslator, formatDate } from '#app/utils/i18n.ts'
 import { useTranslation } from '#app/utils/i18n-react.tsx'
 import { LinkTokenParam } from '#app/utils/link-token.ts'
+
+// A supporter's own data, and the link that shows it: never kept by a browser or a proxy.
+export const headers: HeadersFunction = () => ({ 'Cache-Control': 'private, no-store' })
 
 export const meta: MetaFunction = () => [
   { title: createTranslator('en')('myData.metaTitle') },

@@ -42,6 +42,9 @@ export const SignSchema = z.object({
   }),
   message: z
     .string()
+    // Browsers send a typed line break as CRLF, two characters, where the textarea's maxlength
+    // counted one: counted as one here too, and stored as one.
+    .overwrite((value) => value.replace(/\r\n?/g, '\n'))
     .trim()
     .max(1000, 'form.error.message.tooLong')
     // The message goes into a letter to an official: plain words only.

@@ -86,7 +86,8 @@ test.describe('signing an urgent action', () => {
     await page.goto(ACTION)
     expect(await signatureCount(page)).toBe(before)
 
-    await page.goto(confirmUrl)
+    const confirmPage = await page.goto(confirmUrl)
+    expect(confirmPage!.headers()['cache-control']).toBe('private, no-store')
     // The page shows what its button confirms: anyone can type an address.
     const details = page.getByRole('region', { name: 'What you are confirming' })
     await expect(details).toContainText('Ana Ruiz')
@@ -280,7 +281,9 @@ test.describe('staying in control', () => {
     await page.getByRole('button', { name: 'Email me a link' }).click()
     await expect(page.getByRole('heading', { name: 'Check your email' })).toBeVisible()
     const dataMail = await waitForMail(email, { subject: /Your data on Vigil/ })
-    await page.goto(linkIn(dataMail, '/my-data/'))
+    const dataPage = await page.goto(linkIn(dataMail, '/my-data/'))
+    // Personal data: no browser or proxy keeps a copy.
+    expect(dataPage!.headers()['cache-control']).toBe('private, no-store')
     await expect(page.getByText(email)).toBeVisible()
     await expect(
       page.getByText('Message from Zorione to the minister', { exact: false }),

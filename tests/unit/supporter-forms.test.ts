@@ -79,6 +79,15 @@ describe('the sign form', () => {
     expect(values).toEqual(typed)
   })
 
+  test('a message as long as the box allows is taken: a line break the browser sends as CRLF counts once', () => {
+    // 991 characters and 9 line breaks: 1,000 in the textarea, 1,009 as the browser sends them.
+    const typed = `${'w'.repeat(99)}\r\n`.repeat(9) + 'w'.repeat(100)
+    const result = parseForm(SignSchema, formData({ ...validSignature, message: typed }))
+    if (!result.ok) throw new Error(JSON.stringify(result.errors))
+    expect(result.data.message).toBe(typed.replaceAll('\r\n', '\n'))
+    expect(result.data.message).toHaveLength(1000)
+  })
+
   test('markup in names and message is refused, and what was typed comes back as typed', () => {
     const typed = {
       ...validSignature,

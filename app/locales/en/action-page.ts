@@ -93,6 +93,8 @@ export const actionPage = {
   'form.error.consent.required': 'Tick the box to sign and send the letter in your name.',
   'form.error.followConsent.required': 'Tick the box to receive updates by email.',
   'form.error.notOpen': 'This action is not collecting signatures at the moment.',
+  'form.error.rateLimited':
+    'Too many attempts have come from your connection or with this address in the last few minutes. Your details are still in the form: please send it again a little later.',
   'form.error.unavailable':
     'We could not record your signature just now. Your details are still in the form: please send it again in a moment.',
   'sendAgain.sign.heading': 'We could not record your signature just now',
