@@ -80,6 +80,9 @@ export function ActionDetailsForm({
       key={JSON.stringify(values)}
     >
       <CsrfInput />
+      {typeof values.version === 'string' ? (
+        <input type="hidden" name="version" value={values.version} />
+      ) : null}
       <ErrorSummary errors={errors} labels={labels} />
 
       <fieldset>

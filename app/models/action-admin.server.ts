@@ -1,6 +1,7 @@
 // The campaign console's work on actions: drafting, editing, launching with a reference, pausing,
 // closing (by hand or at the deadline), and the numbers a campaign manager watches. Every change
 // to a launched action is written to the audit log with what it was before and after.
+import crypto from 'node:crypto'
 import { and, asc, count, desc, eq, inArray, isNotNull, isNull, sql } from 'drizzle-orm'
 import { anyOf } from '#db/prepared.ts'
 import type { Database, DbOrTx } from '#db/client.ts'
@@ -56,27 +57,39 @@ export type StaffActor = { staffUserId: string; ip: string | null }
 export type ActionOutcome = (typeof ACTION_OUTCOMES)[number]
 
 /** The fields staff edit; only these are compared and audited. */
-type EditableField =
-  | 'title'
-  | 'slug'
-  | 'summary'
-  | 'atRiskKind'
-  | 'atRiskName'
-  | 'atRiskDescription'
-  | 'country'
-  | 'location'
-  | 'themes'
-  | 'story'
-  | 'background'
-  | 'demands'
-  | 'deadline'
-  | 'signatureGoal'
-  | 'deliveryMode'
-  | 'digestPeriod'
-  | 'throttlePerHour'
-  | 'photoPath'
-  | 'photoAlt'
+const EDITABLE_FIELDS = [
+  'title',
+  'slug',
+  'summary',
+  'atRiskKind',
+  'atRiskName',
+  'atRiskDescription',
+  'country',
+  'location',
+  'themes',
+  'story',
+  'background',
+  'demands',
+  'deadline',
+  'signatureGoal',
+  'deliveryMode',
+  'digestPeriod',
+  'throttlePerHour',
+  'photoPath',
+  'photoAlt',
+] as const satisfies readonly (keyof Action)[]
+type EditableField = (typeof EDITABLE_FIELDS)[number]
 type EditableValues = Pick<Action, EditableField>
+
+/**
+ * A fingerprint of what staff edit on an action. The edit form carries the one it was opened
+ * with; a save from a form opened before another editor's save is refused rather than quietly
+ * putting back what they changed. Pausing, launching and the like change none of these fields.
+ */
+export function detailsVersion(action: EditableValues) {
+  const values = JSON.stringify(EDITABLE_FIELDS.map((field) => action[field]))
+  return crypto.createHash('sha256').update(values).digest('base64url').slice(0, 22)
+}
 
 /** The values before and after of the fields that changed; empty when nothing did. */
 export function changedFields<T extends Record<string, unknown>>(before: T, after: Partial<T>) {
@@ -213,18 +226,30 @@ export async function updateActionDetails(
     id,
     input,
     photo,
+    version,
     actor,
-  }: { id: string; input: ActionDetailsInput; photo: PhotoChange; actor: StaffActor },
+  }: {
+    id: string
+    input: ActionDetailsInput
+    photo: PhotoChange
+    /** detailsVersion of the action as the form showed it; omitted, the save goes regardless. */
+    version?: string
+    actor: StaffActor
+  },
 ): Promise<
   | { ok: true; changed: string[]; replacedPhoto: string | null }
   | FieldErrorResult
   | { ok: false; status: 'not-found' | 'closed' }
+  | { ok: false; status: 'stale'; version: string }
 > {
   try {
     return await db.transaction(async (tx) => {
       const current = await lockAction(tx, id)
       if (!current) return { ok: false as const, status: 'not-found' as const }
       if (current.status === 'closed') return { ok: false as const, status: 'closed' as const }
+      const currentVersion = detailsVersion(current)
+      if (version !== undefined && version !== currentVersion)
+        return { ok: false as const, status: 'stale' as const, version: currentVersion }
       // A live case always says what it asks for (the database holds to it too).
       if (input.demands.length === 0 && current.status !== 'draft') return demandsRequiredError
       const next: Partial<EditableValues> = detailsValues(input)

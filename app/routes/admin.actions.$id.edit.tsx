@@ -5,6 +5,7 @@ import { ConsoleNotice } from '#app/components/console.tsx'
 import {
   actionIdParam,
   requireConsoleAction,
+  detailsVersion,
   updateActionDetails,
   type PhotoChange,
 } from '#app/models/action-admin.server.ts'
@@ -44,6 +45,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     digestPeriod: action.digestPeriod,
     throttlePerHour: String(action.throttlePerHour),
     photoAlt: action.photoAlt ?? '',
+    version: detailsVersion(action),
   }
   return {
     values,
@@ -74,6 +76,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     id,
     input: form.input,
     photo,
+    version: typeof form.values.version === 'string' ? form.values.version : undefined,
     actor: { staffUserId: session.user.id, ip: context.clientIp },
   }).catch(async (error: unknown) => {
     await deletePhoto(stored)
@@ -83,6 +86,11 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     await deletePhoto(stored)
     if ('errors' in result)
       return data<ActionResult>({ errors: result.errors, values: form.values }, 400)
+    if (result.status === 'stale') {
+      // What this editor typed stays; saving it again now replaces the other editor's changes.
+      const values = { ...form.values, version: result.version }
+      return data<ActionResult>({ errors: { form: ['console.error.stale'] }, values }, 409)
+    }
     if (result.status === 'closed') throw closedResponse()
     throw new Response('Not found', { status: 404 })
   }

@@ -417,6 +417,41 @@ test.describe('campaign console', () => {
     expect(csv.status()).toBe(403)
   })
 
+  test("two editors on one action: a save from a page opened before the other's save is refused, what was typed stays, and saving again replaces theirs", async ({
+    page,
+    context,
+  }, testInfo) => {
+    await signInAsNew(page, testInfo, 'editor', 'Edda Editor')
+    const [action] = await withDatabase(
+      (sql) => sql<{ id: string; location: string }[]>`select id, location from actions
+        where status = 'active' and slug <> 'free-amara-kessely' order by slug limit 1`,
+    )
+    const editUrl = `/admin/actions/${action!.id}/edit`
+    const other = await context.newPage()
+    await page.goto(editUrl)
+    await other.goto(editUrl)
+
+    await page.getByLabel(/^Place/).fill('Where the first editor put it')
+    await page.getByRole('button', { name: 'Save changes' }).click()
+    await expect(page.getByRole('status')).toContainText('Saved.')
+
+    await other.getByLabel(/^Place/).fill('Where the second editor put it')
+    await other.getByRole('button', { name: 'Save changes' }).click()
+    const refusal = other.getByRole('alert')
+    await expect(refusal).toContainText('Someone else saved changes to this action')
+    await expect(refusal).toBeFocused()
+    await expect(other.getByLabel(/^Place/)).toHaveValue('Where the second editor put it')
+    expect(await axeViolations(other)).toEqual([])
+
+    await other.getByRole('button', { name: 'Save changes' }).click()
+    await expect(other.getByRole('status')).toContainText('Saved.')
+    await expect(other.getByLabel(/^Place/)).toHaveValue('Where the second editor put it')
+    // As it was, for the other tests.
+    await other.getByLabel(/^Place/).fill(action!.location)
+    await other.getByRole('button', { name: 'Save changes' }).click()
+    await expect(other.getByRole('status')).toContainText('Saved.')
+  })
+
   test('an export refused while as many run as may says why, and the next try downloads', async ({
     page,
   }, testInfo) => {

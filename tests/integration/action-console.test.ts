@@ -451,6 +451,42 @@ describe('editing', () => {
     )
   })
 
+  test("a save from a form opened before another editor's save is refused, and saving again then replaces theirs", async () => {
+    const id = await launchedAction()
+    const opened = actionAdmin.detailsVersion(await actionRow(id))
+    // Editor A fixes the story; pausing meanwhile changes nothing the form shows.
+    expect(
+      await actionAdmin.updateActionDetails(t.db, {
+        id,
+        input: details({ story: 'Fixed story.' }),
+        photo: { kind: 'keep' },
+        version: opened,
+        actor: editor,
+      }),
+    ).toMatchObject({ ok: true })
+    await actionAdmin.setActionPaused(t.db, { id, paused: true, actor: editor })
+    // Editor B, from the page opened before, changes the deadline: refused, nothing written.
+    const stale = await actionAdmin.updateActionDetails(t.db, {
+      id,
+      input: details({ deadline: '2099-06-30' }),
+      photo: { kind: 'keep' },
+      version: opened,
+      actor: editor,
+    })
+    expect(stale).toMatchObject({ ok: false, status: 'stale' })
+    expect(await actionRow(id)).toMatchObject({ story: 'Fixed story.', deadline: '2099-12-31' })
+    // Saving again with the version the refusal gave is a deliberate choice: it goes through.
+    const again = await actionAdmin.updateActionDetails(t.db, {
+      id,
+      input: details({ deadline: '2099-06-30' }),
+      photo: { kind: 'keep' },
+      version: (stale as { version: string }).version,
+      actor: editor,
+    })
+    expect(again).toMatchObject({ ok: true })
+    expect(await actionRow(id)).toMatchObject({ deadline: '2099-06-30' })
+  })
+
   test('a live action cannot lose its last demand: the editor is told beside the field, and nothing changes', async () => {
     const id = await launchedAction()
     expect(

@@ -300,6 +300,8 @@ export const adminConsole = {
     'This is a test of the model letter for {{actionTitle}}, filled for a sample supporter. Nothing was sent to any official.',
   'console.email.letterTest.authority': 'As written to: {{name}}',
 
+  'console.error.stale':
+    'Someone else saved changes to this action after you opened this page. Your changes are below, not saved yet. To keep theirs, open the page again in a new tab and copy your changes across; to replace theirs with yours, save again.',
   'console.error.conflict':
     'That could not be done in the action’s current state. The page now shows where it stands.',
   'console.error.controlChars': 'Remove the control characters from this field.',
