@@ -87,8 +87,12 @@ type EditableValues = Pick<Action, EditableField>
  * putting back what they changed. Pausing, launching and the like change none of these fields.
  */
 export function detailsVersion(action: EditableValues) {
-  const values = JSON.stringify(EDITABLE_FIELDS.map((field) => action[field]))
-  return crypto.createHash('sha256').update(values).digest('base64url').slice(0, 22)
+  return editVersion(EDITABLE_FIELDS.map((field) => action[field]))
+}
+
+/** A short fingerprint of the values an edit form shows (see detailsVersion). */
+export function editVersion(values: unknown[]) {
+  return crypto.createHash('sha256').update(JSON.stringify(values)).digest('base64url').slice(0, 22)
 }
 
 /** The values before and after of the fields that changed; empty when nothing did. */

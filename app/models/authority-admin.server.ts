@@ -7,10 +7,10 @@ import { authorities, letters, type Action, type Authority } from '#db/schema.ts
 import type { AuthorityInput } from '#app/schemas/action-forms.ts'
 import { writeAudit } from '#app/utils/audit.server.ts'
 import { keepUnsendableLettersForPrinting } from '#jobs/letters.ts'
-import { changedFields, lockAction, type StaffActor } from './action-admin.server.ts'
+import { changedFields, editVersion, lockAction, type StaffActor } from './action-admin.server.ts'
 
 export async function listAuthorities(db: DbOrTx, actionId: string) {
-  return db
+  const rows = await db
     .select({
       id: authorities.id,
       role: authorities.role,
@@ -25,12 +25,27 @@ export async function listAuthorities(db: DbOrTx, actionId: string) {
     .from(authorities)
     .where(eq(authorities.actionId, actionId))
     .orderBy(asc(authorities.position))
+  return rows.map((row) => ({ ...row, version: authorityVersion(row) }))
 }
 export type ConsoleAuthority = Awaited<ReturnType<typeof listAuthorities>>[number]
 
 export type AuthorityResult =
   | { status: 'done'; id: string }
   | { status: 'not-found' | 'closed' | 'has-letters' | 'last-target' | 'at-edge' }
+  | { status: 'stale'; version: string }
+
+/** An official as an editor's form showed them (see detailsVersion). */
+export function authorityVersion(authority: ReturnType<typeof authorityValues>) {
+  return editVersion([
+    authority.role,
+    authority.name,
+    authority.title,
+    authority.salutation,
+    authority.email,
+    authority.postalAddress,
+    authority.language,
+  ])
+}
 
 function editable(action: Action | null) {
   if (!action) return 'not-found' as const
@@ -99,8 +114,16 @@ export async function updateAuthority(
     actionId,
     authorityId,
     input,
+    version,
     actor,
-  }: { actionId: string; authorityId: string; input: AuthorityInput; actor: StaffActor },
+  }: {
+    actionId: string
+    authorityId: string
+    input: AuthorityInput
+    /** authorityVersion as the form showed it: refused if another editor saved since. */
+    version?: string
+    actor: StaffActor
+  },
 ): Promise<AuthorityResult> {
   return db.transaction(async (tx) => {
     const action = await lockAction(tx, actionId)
@@ -111,6 +134,9 @@ export async function updateAuthority(
       .from(authorities)
       .where(and(eq(authorities.id, authorityId), eq(authorities.actionId, actionId)))
     if (!current) return { status: 'not-found' as const }
+    const currentVersion = authorityVersion(current)
+    if (version !== undefined && version !== currentVersion)
+      return { status: 'stale' as const, version: currentVersion }
     const next = authorityValues(input)
     if (action!.status !== 'draft' && current.role === 'target' && next.role === 'copy') {
       if ((await countTargets(tx, actionId)) <= 1) return { status: 'last-target' as const }

@@ -12,6 +12,7 @@ import { createTranslator, defaultLocale } from '#app/utils/i18n.ts'
 import { fillLetter, unknownPlaceholders } from '#app/utils/letter-template.ts'
 import {
   changedFields,
+  editVersion,
   getActionForConsole,
   lockAction,
   type StaffActor,
@@ -55,11 +56,25 @@ export type SaveLetterResult =
   | { status: 'saved' }
   | { status: 'unknown-placeholders'; placeholders: string[] }
   | { status: 'not-found' | 'closed' }
+  | { status: 'stale'; version: string }
 
-/** Saves the letter; refuses one with unknown placeholders, listing them. */
+/** The letter as an editor opened it (none yet, or its subject and body): see detailsVersion. */
+export function letterVersion(template: { subject: string; body: string } | null) {
+  return editVersion(template ? [template.subject, template.body] : [])
+}
+
+/**
+ * Saves the letter; refuses one with unknown placeholders, listing them, and one written on a
+ * page opened before another editor saved the letter (`version`, from letterVersion).
+ */
 export async function saveLetterTemplate(
   db: Database,
-  { actionId, input, actor }: { actionId: string; input: LetterTemplateInput; actor: StaffActor },
+  {
+    actionId,
+    input,
+    version,
+    actor,
+  }: { actionId: string; input: LetterTemplateInput; version?: string; actor: StaffActor },
 ): Promise<SaveLetterResult> {
   const placeholders = letterTemplateProblems(input)
   if (placeholders.length > 0) return { status: 'unknown-placeholders', placeholders }
@@ -73,6 +88,9 @@ export async function saveLetterTemplate(
       .where(
         and(eq(letterTemplates.actionId, actionId), eq(letterTemplates.language, action.language)),
       )
+    const currentVersion = letterVersion(current ?? null)
+    if (version !== undefined && version !== currentVersion)
+      return { status: 'stale' as const, version: currentVersion }
     const next = { subject: input.subject, body: input.body }
     if (current) {
       const diff = changedFields(current, next)

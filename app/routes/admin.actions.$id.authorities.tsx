@@ -52,8 +52,10 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 
   let result: AuthorityResult
   let done: string
+  let typed: FormValues = {}
   if (intent === 'add' || intent === 'save') {
     const parsed = parseStaffForm(AuthoritySchema, formData)
+    typed = parsed.values
     if (!parsed.ok)
       return data<ActionResult>(
         { intent, authorityId, errors: parsed.errors, values: parsed.values },
@@ -62,7 +64,13 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     result =
       intent === 'add'
         ? await addAuthority(db, { actionId, input: parsed.data, actor })
-        : await updateAuthority(db, { actionId, authorityId, input: parsed.data, actor })
+        : await updateAuthority(db, {
+            actionId,
+            authorityId,
+            input: parsed.data,
+            version: typeof typed.version === 'string' ? typed.version : undefined,
+            actor,
+          })
     done = intent === 'add' ? 'added' : 'saved'
   } else if (intent === 'remove') {
     result = await removeAuthority(db, { actionId, authorityId, actor })
@@ -79,6 +87,17 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       throw new Response('Not found', { status: 404 })
     case 'closed':
       throw closed()
+    case 'stale':
+      // What this editor typed stays; saving it again now replaces the other editor's changes.
+      return data<ActionResult>(
+        {
+          intent: 'save',
+          authorityId,
+          errors: { form: ['console.error.stale'] },
+          values: { ...typed, version: result.version },
+        },
+        409,
+      )
     case 'has-letters':
     case 'last-target':
       return data<ActionResult>({ intent: 'refused', reason: result.status }, 409)
@@ -165,6 +184,7 @@ function AuthorityItem({
     email: authority.email ?? '',
     postalAddress: authority.postalAddress,
     language: authority.language,
+    version: authority.version,
   }
   return (
     <article className="console-authority" aria-labelledby={headingId}>
@@ -254,6 +274,9 @@ function AuthorityForm({
     <Form method="post" noValidate className="console-form" key={JSON.stringify(values)}>
       <CsrfInput />
       {authorityId ? <input type="hidden" name="authorityId" value={authorityId} /> : null}
+      {typeof values.version === 'string' ? (
+        <input type="hidden" name="version" value={values.version} />
+      ) : null}
       <ErrorSummary errors={errors} labels={labels} idPrefix={idPrefix} />
       <Field name="role" idPrefix={idPrefix} label={labels.role} errors={errors?.role}>
         {(props) => (

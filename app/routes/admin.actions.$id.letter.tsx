@@ -16,6 +16,7 @@ import { actionIdParam, requireConsoleAction } from '#app/models/action-admin.se
 import {
   getLetterTemplate,
   letterTemplateProblems,
+  letterVersion,
   unknownPlaceholderErrors,
   previewLetter,
   saveLetterTemplate,
@@ -41,6 +42,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const template = await getLetterTemplate(db, action.id)
   return {
     template: template ? { subject: template.subject, body: template.body } : null,
+    version: letterVersion(template),
     preview: template ? await previewLetter(db, action.id, template) : null,
     status: action.status,
   }
@@ -96,9 +98,11 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       unknown.length > 0 ? 400 : 200,
     )
   }
+  const version = formData.get('version')
   const result = await saveLetterTemplate(db, {
     actionId,
     input: parsed.data,
+    version: typeof version === 'string' ? version : undefined,
     actor: { staffUserId: session.user.id, ip: context.clientIp },
   })
   switch (result.status) {
@@ -106,6 +110,16 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       throw new Response('Not found', { status: 404 })
     case 'closed':
       throw closed()
+    case 'stale':
+      // What this editor typed stays; saving it again now replaces the other editor's letter.
+      return data<ActionResult>(
+        {
+          intent,
+          errors: { form: ['console.error.stale'] },
+          values: { ...parsed.values, version: result.version },
+        },
+        409,
+      )
     case 'unknown-placeholders':
       return data<ActionResult>(
         { intent, errors: unknownError, unknown: result.placeholders, values: parsed.values },
@@ -131,7 +145,10 @@ export default function LetterTemplate() {
   const { t } = useTranslation()
   const errorText = useErrorText()
   const formResult = result && result.intent !== 'test' ? result : undefined
-  const values: FormValues = formResult?.values ?? loaderData.template ?? {}
+  const values: FormValues = formResult?.values ?? {
+    ...loaderData.template,
+    version: loaderData.version,
+  }
   const value = (key: string) => (typeof values[key] === 'string' ? (values[key] as string) : '')
   const formKey = JSON.stringify(values)
   // One live preview per version of the form: after a save or a submitted preview, the form
@@ -154,11 +171,8 @@ export default function LetterTemplate() {
   // While typing, the letter field's problem is the live check's: unknown placeholders only,
   // never "write the letter" before anyone has had the chance to.
   const unknown = (liveResult ?? formResult)?.unknown ?? []
-  const bodyErrors = liveResult
-    ? unknown.length > 0
-      ? ['console.error.letterBody.unknownPlaceholders']
-      : undefined
-    : errors?.body
+  const bodyErrors = liveResult ? liveResult.errors?.body : errors?.body
+  const subjectErrors = liveResult ? liveResult.errors?.subject : errors?.subject
   const preview = liveResult
     ? (liveResult.preview ?? null)
     : formResult?.preview !== undefined
@@ -192,8 +206,9 @@ export default function LetterTemplate() {
           onSubmit={() => clearTimeout(timer.current)}
         >
           <CsrfInput />
+          <input type="hidden" name="version" value={value('version')} />
           <ErrorSummary errors={errors} labels={labels} />
-          <Field name="subject" label={labels.subject} errors={errors?.subject}>
+          <Field name="subject" label={labels.subject} errors={subjectErrors}>
             {(props) => (
               <input {...props} type="text" maxLength={300} defaultValue={value('subject')} />
             )}

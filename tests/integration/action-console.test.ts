@@ -302,6 +302,20 @@ describe('letter template', () => {
     expect(await letterAdmin.getLetterTemplate(t.db, id)).toMatchObject(LETTER)
   })
 
+  test("a letter saved from a page opened before another editor's save is refused; saving again replaces theirs", async () => {
+    const id = await createDraft()
+    const opened = letterAdmin.letterVersion(null)
+    const save = (input: typeof LETTER, version: string) =>
+      letterAdmin.saveLetterTemplate(t.db, { actionId: id, input, version, actor: editor })
+    expect(await save(LETTER, opened)).toEqual({ status: 'saved' })
+    const mine = { ...LETTER, body: `${LETTER.body}\n\nP.S. Mine.` }
+    const stale = await save(mine, opened)
+    expect(stale).toEqual({ status: 'stale', version: letterAdmin.letterVersion(LETTER) })
+    expect(await letterAdmin.getLetterTemplate(t.db, id)).toMatchObject(LETTER)
+    expect(await save(mine, (stale as { version: string }).version)).toEqual({ status: 'saved' })
+    expect(await letterAdmin.getLetterTemplate(t.db, id)).toMatchObject(mine)
+  })
+
   test('the preview fills every placeholder for a sample supporter and the first official', async () => {
     const id = await createDraft({ atRiskName: 'Noor Fictional' })
     await authorityAdmin.addAuthority(t.db, {
@@ -656,6 +670,34 @@ describe('authorities', () => {
     expect(after.map((row) => row.name).sort()).toEqual(['A', 'B', 'C', 'D'])
     expect(new Set(after.map((row) => row.position)).size).toBe(4)
     expect(after.every((row) => row.position > 0)).toBe(true)
+  })
+
+  test("an official saved from a page opened before another editor's save is refused; saving again replaces theirs", async () => {
+    const id = await completeDraft()
+    const [opened] = await authorityAdmin.listAuthorities(t.db, id)
+    const save = (input: AuthorityInput, version: string) =>
+      authorityAdmin.updateAuthority(t.db, {
+        actionId: id,
+        authorityId: opened!.id,
+        input,
+        version,
+        actor: editor,
+      })
+    expect(await save(authority({ salutation: 'Dear Madam Minister' }), opened!.version)).toEqual({
+      status: 'done',
+      id: opened!.id,
+    })
+    const stale = await save(authority({ title: 'Minister of Justice' }), opened!.version)
+    expect(stale).toMatchObject({ status: 'stale' })
+    const [now] = await authorityAdmin.listAuthorities(t.db, id)
+    expect(now).toMatchObject({
+      salutation: 'Dear Madam Minister',
+      title: 'Minister of the Interior',
+    })
+    expect(stale).toEqual({ status: 'stale', version: now!.version })
+    expect(await save(authority({ title: 'Minister of Justice' }), now!.version)).toMatchObject({
+      status: 'done',
+    })
   })
 
   test('changes to the authorities of an active action are audited; its last target stays', async () => {
