@@ -13,6 +13,10 @@ await build({
   target: 'node20',
   outdir: 'build/node',
   entryNames: '[name]',
+  // The web server's and the worker's programs load what a process runs only once they know it
+  // serves or works (import()): a supervisor of several processes loads none of it. Splitting
+  // puts what is loaded that way in chunks of its own.
+  splitting: true,
   logLevel: 'warning',
   // Stack traces name the TypeScript sources (node runs these with --enable-source-maps).
   sourcemap: true,
