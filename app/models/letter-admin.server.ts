@@ -88,7 +88,8 @@ export async function saveLetterTemplate(
       .where(
         and(eq(letterTemplates.actionId, actionId), eq(letterTemplates.language, action.language)),
       )
-    const currentVersion = letterVersion(current ?? null)
+    // The letter the editor was shown (getLetterTemplate), which may be in another language.
+    const currentVersion = letterVersion(await getLetterTemplate(tx, actionId))
     if (version !== undefined && version !== currentVersion)
       return { status: 'stale' as const, version: currentVersion }
     const next = { subject: input.subject, body: input.body }

@@ -168,11 +168,15 @@ export default function LetterTemplate() {
 
   const errors = formResult?.errors
   const labels = { subject: t('console.field.letterSubject'), body: t('console.field.letterBody') }
-  // While typing, the letter field's problem is the live check's: unknown placeholders only,
-  // never "write the letter" before anyone has had the chance to.
   const unknown = (liveResult ?? formResult)?.unknown ?? []
-  const bodyErrors = liveResult ? liveResult.errors?.body : errors?.body
-  const subjectErrors = liveResult ? liveResult.errors?.subject : errors?.subject
+  // While typing, a field's problem is the live check's unknown placeholders only, never "write
+  // the letter" before anyone has had the chance to.
+  const liveProblems = (messages: string[] | undefined) => {
+    const unknownOnly = messages?.filter((message) => message.endsWith('.unknownPlaceholders'))
+    return unknownOnly?.length ? unknownOnly : undefined
+  }
+  const bodyErrors = liveResult ? liveProblems(liveResult.errors?.body) : errors?.body
+  const subjectErrors = liveResult ? liveProblems(liveResult.errors?.subject) : errors?.subject
   const preview = liveResult
     ? (liveResult.preview ?? null)
     : formResult?.preview !== undefined

@@ -126,7 +126,7 @@ export const actionPage = {
   'confirm.yes': 'Yes',
   'confirm.no': 'No',
   'confirm.notYours':
-    'Not your details? Someone may have typed your address. Do not confirm: sign again with your own details, and we will email you a new link.',
+    'Not your details? Someone may have typed your address. Do not confirm: sign again with your own details, and we will email you a new link. We send at most three a day for one signature; if none comes, sign again tomorrow.',
   'confirm.changedHeading': 'These details have just changed',
   'confirm.changedBody':
     'The form was sent again with your address after you opened this page, so nothing was confirmed. Check the details below before you confirm.',
