@@ -2,7 +2,7 @@
 // from the database when it is sent. That keeps a 100,000-follower fan-out to 100,000 small rows,
 // and means an erased supporter's letter is never sent with their name.
 import { stringify } from 'csv-stringify/sync'
-import { and, asc, eq } from 'drizzle-orm'
+import { and, asc, eq, sql } from 'drizzle-orm'
 import { z } from 'zod'
 import { countryName } from '#app/utils/countries.ts'
 import { fillLetter } from '#app/utils/letter-template.ts'
@@ -78,14 +78,21 @@ export async function loadLetterTemplate(db: Database, actionId: string, languag
   return rows.find((row) => row.language === language) ?? rows[0]
 }
 
+// The name a letter is signed with: the one confirmed with its signature (a supporter may sign
+// another case under another name later); signatures from before it was kept there have none.
+const signedFirstName = sql<
+  string | null
+>`coalesce(${signatures.firstName}, ${supporters.firstName})`
+const signedLastName = sql<string | null>`coalesce(${signatures.lastName}, ${supporters.lastName})`
+
 const authorityLetter = define({
   payload: z.object({ letterId: z.uuid() }),
   async load(db, { letterId }) {
     const [row] = await db
       .select({
         supporterErased: supporters.erasedAt,
-        firstName: supporters.firstName,
-        lastName: supporters.lastName,
+        firstName: signedFirstName,
+        lastName: signedLastName,
         supporterEmail: supporters.email,
         country: signatures.country,
         message: signatures.personalMessage,
@@ -160,8 +167,8 @@ const letterDigest = define({
     if (!template) return { cancel: 'action has no letter template' }
     const rows = await db
       .select({
-        firstName: supporters.firstName,
-        lastName: supporters.lastName,
+        firstName: signedFirstName,
+        lastName: signedLastName,
         erasedAt: supporters.erasedAt,
         country: signatures.country,
         message: signatures.personalMessage,

@@ -190,6 +190,11 @@ export async function createDueDigests(
  * printed when email becomes possible: they may have been handed over already.
  */
 export async function keepUnsendableLettersForPrinting(tx: DbOrTx, actionId: string) {
+  // After any scheduling pass under way: it read the old address or mode and may be putting
+  // these letters in an email. A pass that starts meanwhile skips its turn (it tries the same
+  // locks), and the next one sees this change committed.
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtext('vigil-letter-scheduler')),
+    pg_advisory_xact_lock(hashtext('vigil-digests'))`)
   await tx.execute(sql`
     update ${letters} l set status = 'hand'
     from authorities au join actions ac on ac.id = au.action_id
@@ -210,13 +215,22 @@ export async function recordLetterDelivery(
   status: 'sent' | 'failed' | 'suppressed',
 ) {
   const sentAt = status === 'sent' ? sql`now()` : null
+  // Only letters still waiting: one withdrawn meanwhile (its signer erased) was left out of the
+  // email, and stays as it is.
+  const waiting = eq(letters.status, 'queued')
   if (outbox.template === 'authority-letter') {
-    await db.update(letters).set({ status, sentAt }).where(eq(letters.outboxId, outbox.id))
+    await db
+      .update(letters)
+      .set({ status, sentAt })
+      .where(and(eq(letters.outboxId, outbox.id), waiting))
   } else if (outbox.template === 'letter-digest') {
     const digests = db
       .select({ id: letterDigests.id })
       .from(letterDigests)
       .where(eq(letterDigests.outboxId, outbox.id))
-    await db.update(letters).set({ status, sentAt }).where(inArray(letters.digestId, digests))
+    await db
+      .update(letters)
+      .set({ status, sentAt })
+      .where(and(inArray(letters.digestId, digests), waiting))
   }
 }

@@ -152,6 +152,19 @@ export async function retryFailedMessages({
         .returning({ id: emailOutbox.id })
       const retriedIds = retried.map((row) => row.id)
       if (retriedIds.length > 0) {
+        // Letters to one official go no faster than their action's throttle, retried or not:
+        // after an outage, hundreds may have failed together. Each address's retried letters
+        // are spread over time at that rate instead of going at once.
+        await tx.execute(sql`
+          update ${emailOutbox} o
+          set available_at = now() + make_interval(secs => (r.turn - 1) * 3600.0 / r.per_hour)
+          from (
+            select e.id, ac.throttle_per_hour as per_hour,
+              row_number() over (partition by lower(e.to_address) order by e.created_at) as turn
+            from ${emailOutbox} e join ${actions} ac on ac.id = e.action_id
+            where e.id = any(${sql.param(retriedIds)}::uuid[]) and e.template = 'authority-letter'
+          ) r
+          where o.id = r.id`)
         await tx
           .update(letters)
           .set({ status: 'queued' })

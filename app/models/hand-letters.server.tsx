@@ -82,8 +82,8 @@ async function authoritiesWithCounts(db: Database, actionId: string) {
 function handLetterRows(connection: ExportConnection, actionId: string) {
   const query = connection.sql<LetterRow[]>`
     select l.authority_id as "authorityId",
-           p.first_name as "firstName",
-           p.last_name as "lastName",
+           coalesce(s.first_name, p.first_name) as "firstName",
+           coalesce(s.last_name, p.last_name) as "lastName",
            s.country,
            s.personal_message as "message",
            to_char(s.confirmed_at at time zone 'utc', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as "confirmedAt"

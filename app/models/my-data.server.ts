@@ -1,7 +1,7 @@
 // A supporter's own data: requested by email, shown, downloaded as JSON, and erased. Erasure
 // removes everything that identifies them and keeps their past signatures counted, anonymously.
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm'
-import { actions, emailOutbox, follows, signatures, supporters } from '#db/schema.ts'
+import { actions, emailOutbox, follows, letters, signatures, supporters } from '#db/schema.ts'
 import { writeOutboxMessage } from '#jobs/outbox.ts'
 import { getDb } from '#app/utils/db.server.ts'
 import { hashForRateLimit } from '#app/utils/crypto.server.ts'
@@ -122,6 +122,11 @@ export async function eraseSupporter(supporterId: string) {
         wantsFollow: false,
       })
       .where(eq(signatures.supporterId, supporterId))
+    // Their letters not sent yet never will be: no name is left to sign them with.
+    await tx.execute(sql`
+      update ${letters} set status = 'suppressed'
+      where status = 'queued'
+        and signature_id in (select id from ${signatures} where supporter_id = ${supporterId})`)
     // A pending signature cannot be confirmed by someone who no longer exists here.
     await tx
       .update(signatures)

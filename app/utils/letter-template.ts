@@ -16,6 +16,15 @@ export const LETTER_PLACEHOLDERS = [
 export type LetterPlaceholder = (typeof LETTER_PLACEHOLDERS)[number]
 export type LetterValues = Record<LetterPlaceholder, string>
 
+/**
+ * How long a filled letter can be: every placeholder (more than 4 characters, `{{x}}` at least)
+ * replaced by the longest value one can hold (a 1,000-character message), in a template at the
+ * console's limits (a 300-character subject, a 20,000-character body). The emails carrying a
+ * letter accept this much, so no filled letter staff could write fails to be sent.
+ */
+export const FILLED_SUBJECT_MAX = (300 / 4) * 1000
+export const FILLED_LETTER_MAX = (20_000 / 4) * 1000
+
 const PLACEHOLDER = /\{\{\s*([^{}]*?)\s*\}\}/g
 const known = new Set<string>(LETTER_PLACEHOLDERS)
 

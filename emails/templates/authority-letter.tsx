@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { FILLED_LETTER_MAX, FILLED_SUBJECT_MAX } from '#app/utils/letter-template.ts'
 import { defineEmail } from '../define.ts'
 
 /**
@@ -9,8 +10,8 @@ export const authorityLetter = defineEmail({
   name: 'authority-letter',
   transactional: true,
   params: z.object({
-    subject: z.string().min(1).max(300),
-    letter: z.string().min(1).max(20_000),
+    subject: z.string().min(1).max(FILLED_SUBJECT_MAX),
+    letter: z.string().min(1).max(FILLED_LETTER_MAX),
     supporterName: z.string().min(1).max(201),
     reference: z.string().max(20),
     language: z.string().max(20),

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { FILLED_LETTER_MAX, FILLED_SUBJECT_MAX } from '#app/utils/letter-template.ts'
 import { EmailLayout } from '../layout.tsx'
 import { defineEmail } from '../define.ts'
 
@@ -14,8 +15,8 @@ export const letterTest = defineEmail({
     actionTitle: z.string().min(1).max(200),
     reference: z.string().max(20).nullable(),
     authorityName: z.string().max(200).nullable(),
-    subject: z.string().min(1).max(1000),
-    letter: z.string().min(1).max(100_000),
+    subject: z.string().min(1).max(FILLED_SUBJECT_MAX),
+    letter: z.string().min(1).max(FILLED_LETTER_MAX),
   }),
   subject: ({ params, t }) => t('console.email.letterTest.subject', { subject: params.subject }),
   body: ({ params, t, locale, subject }) => (

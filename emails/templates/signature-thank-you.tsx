@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { FILLED_LETTER_MAX } from '#app/utils/letter-template.ts'
 import { EmailButton, EmailLayout } from '../layout.tsx'
 import { defineEmail } from '../define.ts'
 
@@ -10,8 +11,9 @@ export const signatureThankYou = defineEmail({
     firstName: z.string().min(1).max(100),
     atRiskName: z.string().min(1).max(200),
     actionTitle: z.string().min(1).max(200),
-    authorityName: z.string().max(300),
-    letter: z.string().max(20_000),
+    // An official's name and title, 200 characters each in the console.
+    authorityName: z.string().max(500),
+    letter: z.string().max(FILLED_LETTER_MAX),
     actionUrl: z.url({ protocol: /^https?$/ }),
   }),
   subject: ({ params, t }) => t('email.thanks.subject', { atRiskName: params.atRiskName }),

@@ -47,17 +47,42 @@ function describeSmtpError(error: SmtpError) {
   return error.responseCode ? `SMTP ${error.responseCode}` : `SMTP ${error.code ?? 'error'}`
 }
 
-/** A recipient refused for good (5xx at RCPT TO): retrying cannot help, and the address is suppressed. */
+/** The enhanced status code of an SMTP reply (RFC 3463), as "5.1.1", if it gives one. */
+function enhancedStatus(error: SmtpError) {
+  return /^\d{3}[ -]([245]\.\d{1,3}\.\d{1,3})\b/.exec(error.response ?? '')?.[1]
+}
+
+/**
+ * A recipient that does not exist or takes no mail (5xx at RCPT TO, addressing status 5.1.x or
+ * 5.2.1; without an enhanced status code, a reply that says so): retrying cannot help, and the
+ * address is suppressed. A refusal for any other reason at that step (5.7.1 relay access denied,
+ * say: our relay's settings) says nothing about the address, and must not suppress everyone.
+ */
 function isPermanentRecipientFailure(error: SmtpError) {
-  return (
-    error.responseCode !== undefined &&
-    error.responseCode >= 500 &&
-    (error.command === 'RCPT TO' || error.code === 'EENVELOPE')
+  if (error.responseCode === undefined || error.responseCode < 500) return false
+  if (error.command !== 'RCPT TO' && error.code !== 'EENVELOPE') return false
+  const status = enhancedStatus(error)
+  if (status) return /^5\.1\.\d+$/.test(status) || status === '5.2.1'
+  return /no such|unknown|does ?n[o']t exist|not found|invalid (recipient|mailbox|address)|mailbox unavailable/i.test(
+    error.response ?? '',
   )
 }
 
+/**
+ * Refused by our relay's security or policy (5.7.x: relay access denied, authentication
+ * required or failed; 530 and 535 without a status code): a setting to put right, after which
+ * the message should still go. Tried again with backoff, as a transient failure.
+ */
+function isRelayPolicyRefusal(error: SmtpError) {
+  const status = enhancedStatus(error)
+  if (status) return status.startsWith('5.7.')
+  return error.responseCode === 530 || error.responseCode === 535
+}
+
 function isPermanentMessageFailure(error: SmtpError) {
-  return error.responseCode !== undefined && error.responseCode >= 500
+  return (
+    error.responseCode !== undefined && error.responseCode >= 500 && !isRelayPolicyRefusal(error)
+  )
 }
 
 /** Emails whose payload holds a link that acts for its recipient (sign-in, data access). */
@@ -75,8 +100,11 @@ async function finish(
   reason: string,
   letterStatus: 'failed' | 'suppressed',
 ) {
-  await markOutboxFinished(db, message.id, status, reason)
-  await recordLetterDelivery(db, message, letterStatus)
+  // Together: a letter left queued beside a finished email would never be scheduled again.
+  await db.transaction(async (tx) => {
+    await markOutboxFinished(tx, message.id, status, reason)
+    await recordLetterDelivery(tx, message, letterStatus)
+  })
 }
 
 /** Pressure on a paused case waits: letters, digests and updates (not confirmations). */
@@ -326,6 +354,10 @@ export function createEmailDeliveryProcessor(
     }
     const outcome = await sendClaimed(claim, {
       lastAttempt: job.attemptsMade + 1 >= (job.opts.attempts ?? 1),
+    }).catch((error: unknown) => {
+      // Drizzle's message quotes the failed query's parameters (an address, say), and BullMQ
+      // keeps a failed job's message in Redis, which the log prints too: the driver's words only.
+      throw new Error(`database: ${describeDatabaseError(error)}`, { cause: error })
     })
     // BullMQ retries with its backoff what throws, and never what throws UnrecoverableError.
     if ('retry' in outcome) throw new Error(outcome.retry)

@@ -1,6 +1,6 @@
 // What staff see of delivery: messages that ran out of retries, with their reason, can be sent
 // again (with the letters they carried); queue counts come from BullMQ, for every queue.
-import { eq, sql } from 'drizzle-orm'
+import { eq, inArray, sql } from 'drizzle-orm'
 import { Queue, Worker } from 'bullmq'
 import { Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest'
@@ -119,6 +119,45 @@ describe('failed messages in the console', () => {
         ip: '127.0.0.1',
       }),
     ).toBe(0)
+  })
+
+  test("retrying every failed letter to one official spreads them at the action's throttle, not all at once", async () => {
+    const action = await createAction(t.db, { throttlePerHour: 60 })
+    const address = `busy-${Date.now()}@justice.example`
+    const failed = await t.db
+      .insert(emailOutbox)
+      .values(
+        Array.from({ length: 4 }, (_, i) => ({
+          idempotencyKey: `letter:spread-${Date.now()}-${i}`,
+          template: 'authority-letter',
+          toAddress: i === 3 ? address.toUpperCase() : address,
+          payload: { letterId: '00000000-0000-4000-8000-000000000000' },
+          transactional: true,
+          actionId: action.id,
+          status: 'failed' as const,
+          attempts: 9,
+          createdAt: new Date(Date.now() - (10 - i) * 1000),
+        })),
+      )
+      .returning()
+    const staff = await t.db.execute<{ id: string }>(
+      sql`insert into staff_users (email, name, role) values (${`s${Date.now()}@vigil.example`}, 'Sam', 'editor') returning id`,
+    )
+    await console_.retryFailedMessages({ ids: 'all', staffUserId: staff[0]!.id, ip: '127.0.0.1' })
+    const rows = await t.db
+      .select({ at: sql<number>`extract(epoch from ${emailOutbox.availableAt})::float8` })
+      .from(emailOutbox)
+      .where(
+        inArray(
+          emailOutbox.id,
+          failed.map((row) => row.id),
+        ),
+      )
+      .orderBy(emailOutbox.createdAt)
+    // 60 an hour: one a minute, the first at once.
+    const times = rows.map((row) => Number(row.at))
+    expect(times.slice(1).map((at, i) => Math.round(at - times[i]!))).toEqual([60, 60, 60])
+    expect(times[0]! * 1000).toBeLessThanOrEqual(Date.now() + 1000)
   })
 
   test('queue counts come from BullMQ, for every queue the workers run', async () => {

@@ -217,6 +217,32 @@ describe('outbox delivery by the worker', () => {
     expect(smtp.messages.filter((m) => m.envelopeTo.includes('Gone@Example.org'))).toHaveLength(0)
   })
 
+  test('our relay refusing a recipient for its own reasons (554 5.7.1 relay access denied) suppresses nobody: the message is tried again and goes once the relay is put right', async () => {
+    smtp.rejectRecipients((address) =>
+      address.startsWith('relayed')
+        ? { code: 554, message: '5.7.1 Relay access denied' }
+        : undefined,
+    )
+    const written = await signAndWriteConfirmation('relayed')
+    await waitFor(
+      async () => {
+        const current = await outboxRow(written.outboxId)
+        return current.attempts >= 1 && current.lastError?.includes('554') ? current : null
+      },
+      { what: 'the refusal to be recorded' },
+    )
+    expect((await outboxRow(written.outboxId)).status).not.toBe('failed')
+    smtp.rejectRecipients(() => undefined)
+    await waitFor(() => deliveredTo(written.email).length === 1, {
+      what: 'the message, once allowed',
+    })
+    const suppressed = await t.db
+      .select()
+      .from(suppressions)
+      .where(eq(suppressions.emailCanonical, written.email.toLowerCase()))
+    expect(suppressed).toEqual([])
+  })
+
   test('an address suppressed in its canonical form gets nothing, with Gmail dots or a +tag', async () => {
     const local = `com.plained${Date.now()}`
     await t.db

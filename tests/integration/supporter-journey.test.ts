@@ -12,6 +12,7 @@ import type * as DbServer from '#app/utils/db.server.ts'
 import type * as RateLimits from '#app/utils/rate-limit.server.ts'
 import type * as Tokens from '#app/utils/tokens.server.ts'
 import { closeDb } from '#db/client.ts'
+import { emailLoaders } from '#jobs/email-loaders.ts'
 import { readConfirmedCounts } from '#db/counters.ts'
 import {
   actions,
@@ -984,6 +985,28 @@ describe('following and signing, in either order', () => {
     ).not.toEqual([])
   })
 
+  test('a letter is signed with the name confirmed with its signature, even after its signer confirms another case under another name', async () => {
+    const [first, second] = [await createAction(t.db), await createAction(t.db)]
+    const email = freshEmail()
+    await sign(first, signInput({ email, firstName: 'Ana', lastName: 'Ruiz' }))
+    await signing.confirmSignature(await latestConfirmationToken(first))
+    await sign(second, signInput({ email, firstName: 'Ana', lastName: 'Ruiz Vidal' }))
+    await signing.confirmSignature(await latestConfirmationToken(second))
+    expect(await supporterByEmail(email)).toMatchObject({ lastName: 'Ruiz Vidal' })
+
+    const [signature] = await signaturesOn(first)
+    const [letter] = await t.db
+      .select()
+      .from(letterRows)
+      .where(eq(letterRows.signatureId, signature!.id))
+    const loaded = await emailLoaders['authority-letter']!.load(
+      t.db,
+      { letterId: letter!.id },
+      'https://vigil.test',
+    )
+    expect(loaded).toMatchObject({ params: { supporterName: 'Ana Ruiz' } })
+  })
+
   test('confirming a signature made without the follow choice leaves a follow someone else asked for unconfirmed', async () => {
     const action = await createAction(t.db)
     const email = freshEmail()
@@ -1335,6 +1358,13 @@ describe("a supporter's own data", () => {
     }
     expect(kept.find((signature) => signature.actionId === signed.id)!.status).toBe('confirmed')
     expect(await confirmedCount(signed)).toBe(1)
+    // The letters the confirmation wrote and that had not gone yet never will: no name is left.
+    const unsent = await t.db
+      .select({ status: letterRows.status })
+      .from(letterRows)
+      .where(eq(letterRows.signatureId, kept.find((s) => s.actionId === signed.id)!.id))
+    expect(unsent.length).toBeGreaterThan(0)
+    expect(unsent.map((letter) => letter.status)).toEqual(unsent.map(() => 'suppressed'))
     expect(await t.db.select().from(follows).where(eq(follows.supporterId, supporter!.id))).toEqual(
       [],
     )

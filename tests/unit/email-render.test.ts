@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'vitest'
+import { fillLetter } from '#app/utils/letter-template.ts'
 import { renderEmail } from '#emails/render.ts'
 
 const params = {
@@ -28,5 +29,47 @@ describe('email rendering', () => {
     expect(() =>
       renderEmail('signature-confirmation', { ...params, confirmUrl: 'javascript:alert(1)' }),
     ).toThrow()
+  })
+})
+
+describe("letters at the console's limits", () => {
+  // A template at the console's limits, with the longest values its placeholders can take.
+  const message = 'm'.repeat(1000)
+  const values = {
+    'supporter.firstName': 'f'.repeat(100),
+    'supporter.lastName': 'l'.repeat(100),
+    'supporter.fullName': `${'f'.repeat(100)} ${'l'.repeat(100)}`,
+    'supporter.country': 'Spain',
+    'supporter.message': message,
+    'authority.name': 'n'.repeat(200),
+    'authority.title': 't'.repeat(200),
+    'authority.salutation': 's'.repeat(200),
+    'action.reference': 'UA 001/26',
+    'action.atRiskName': 'a'.repeat(200),
+  }
+  const subject = fillLetter('{{supporter.message}}'.repeat(300 / 21), values)
+  const letter = fillLetter('{{supporter.message}}\n'.repeat(20_000 / 22), values)
+
+  test('a letter filled to its longest is still an email an official can be sent', () => {
+    const email = renderEmail('authority-letter', {
+      subject,
+      letter,
+      supporterName: values['supporter.fullName'],
+      reference: 'UA 001/26',
+      language: 'es',
+    })
+    expect(email.text.length).toBeGreaterThan(letter.length)
+  })
+
+  test('the thank-you carries it, addressed to an official with the longest name and title', () => {
+    const email = renderEmail('signature-thank-you', {
+      firstName: values['supporter.firstName'],
+      atRiskName: values['action.atRiskName'],
+      actionTitle: 'A case',
+      authorityName: `${values['authority.name']}, ${values['authority.title']}`,
+      letter,
+      actionUrl: 'https://vigil.example.org/actions/a-case',
+    })
+    expect(email.text).toContain(message)
   })
 })
