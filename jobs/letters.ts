@@ -184,17 +184,25 @@ export async function createDueDigests(
 }
 
 /**
+ * Waits for any letter scheduling pass under way, and keeps new ones from starting, until the
+ * transaction ends: a change to where letters go (a delivery mode, an official's address) must
+ * not meet a pass that read the old one. A pass that starts meanwhile skips its turn (it tries
+ * the same locks). Take it before locking the action's row: a pass holding these locks writes
+ * rows that reference that row, and would wait for it.
+ */
+export async function holdLetterSchedulers(tx: DbOrTx) {
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtext('vigil-letter-scheduler')),
+    pg_advisory_xact_lock(hashtext('vigil-digests'))`)
+}
+
+/**
  * After an action's delivery mode or an official's email address changed: its letters waiting to
  * be emailed (queued, in no email yet) that can no longer go by email are kept for printing
  * instead, as if written now; otherwise no scheduler would ever take them. Printed letters stay
- * printed when email becomes possible: they may have been handed over already.
+ * printed when email becomes possible: they may have been handed over already. Call it with the
+ * schedulers held (holdLetterSchedulers), from before the change.
  */
 export async function keepUnsendableLettersForPrinting(tx: DbOrTx, actionId: string) {
-  // After any scheduling pass under way: it read the old address or mode and may be putting
-  // these letters in an email. A pass that starts meanwhile skips its turn (it tries the same
-  // locks), and the next one sees this change committed.
-  await tx.execute(sql`select pg_advisory_xact_lock(hashtext('vigil-letter-scheduler')),
-    pg_advisory_xact_lock(hashtext('vigil-digests'))`)
   await tx.execute(sql`
     update ${letters} l set status = 'hand'
     from authorities au join actions ac on ac.id = au.action_id

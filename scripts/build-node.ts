@@ -3,7 +3,11 @@
 // heap of its own, cost each process about 35 MB. Application code is bundled; packages stay in
 // node_modules, loaded by node at run time, except JSON data files (a country list), which
 // node's ESM loader only takes with an import attribute that the TypeScript sources do not write.
+import fs from 'node:fs'
 import { build } from 'esbuild'
+
+// Chunks are named by their content's hash: last build's would pile up beside this one's.
+fs.rmSync('build/node', { recursive: true, force: true })
 
 await build({
   entryPoints: ['server.ts', 'jobs/worker.ts'],

@@ -33,7 +33,7 @@ import {
   slugify,
   type ActionDetailsInput,
 } from '#app/schemas/action-forms.ts'
-import { keepUnsendableLettersForPrinting } from '#jobs/letters.ts'
+import { holdLetterSchedulers, keepUnsendableLettersForPrinting } from '#jobs/letters.ts'
 import { writeAudit } from '#app/utils/audit.server.ts'
 import { publishOutcomeUpdate } from './update-admin.server.ts'
 
@@ -248,6 +248,8 @@ export async function updateActionDetails(
 > {
   try {
     return await db.transaction(async (tx) => {
+      // Hand delivery may leave letters the schedulers must not pick up meanwhile.
+      if (input.deliveryMode === 'hand') await holdLetterSchedulers(tx)
       const current = await lockAction(tx, id)
       if (!current) return { ok: false as const, status: 'not-found' as const }
       if (current.status === 'closed') return { ok: false as const, status: 'closed' as const }

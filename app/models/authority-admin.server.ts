@@ -6,7 +6,7 @@ import type { Database, DbOrTx } from '#db/client.ts'
 import { authorities, letters, type Action, type Authority } from '#db/schema.ts'
 import type { AuthorityInput } from '#app/schemas/action-forms.ts'
 import { writeAudit } from '#app/utils/audit.server.ts'
-import { keepUnsendableLettersForPrinting } from '#jobs/letters.ts'
+import { holdLetterSchedulers, keepUnsendableLettersForPrinting } from '#jobs/letters.ts'
 import { changedFields, editVersion, lockAction, type StaffActor } from './action-admin.server.ts'
 
 export async function listAuthorities(db: DbOrTx, actionId: string) {
@@ -126,6 +126,8 @@ export async function updateAuthority(
   },
 ): Promise<AuthorityResult> {
   return db.transaction(async (tx) => {
+    // An official left without an address may leave letters the schedulers must not pick up.
+    if (input.email === null) await holdLetterSchedulers(tx)
     const action = await lockAction(tx, actionId)
     const problem = editable(action)
     if (problem) return { status: problem }

@@ -122,10 +122,10 @@ export async function eraseSupporter(supporterId: string) {
         wantsFollow: false,
       })
       .where(eq(signatures.supporterId, supporterId))
-    // Their letters not sent yet never will be: no name is left to sign them with.
+    // Their letters not sent yet never will be, not even by a retry: no name is left to sign them.
     await tx.execute(sql`
       update ${letters} set status = 'suppressed'
-      where status = 'queued'
+      where status in ('queued', 'failed')
         and signature_id in (select id from ${signatures} where supporter_id = ${supporterId})`)
     // A pending signature cannot be confirmed by someone who no longer exists here.
     await tx

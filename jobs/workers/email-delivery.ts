@@ -60,7 +60,9 @@ function enhancedStatus(error: SmtpError) {
  */
 function isPermanentRecipientFailure(error: SmtpError) {
   if (error.responseCode === undefined || error.responseCode < 500) return false
-  if (error.command !== 'RCPT TO' && error.code !== 'EENVELOPE') return false
+  // Only RCPT TO speaks of the recipient: nodemailer reports a refused sender (MAIL FROM) as an
+  // envelope error too, which must not suppress everyone we write to.
+  if (error.command !== 'RCPT TO') return false
   const status = enhancedStatus(error)
   if (status) return /^5\.1\.\d+$/.test(status) || status === '5.2.1'
   return /no such|unknown|does ?n[o']t exist|not found|invalid (recipient|mailbox|address)|mailbox unavailable/i.test(

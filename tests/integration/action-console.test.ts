@@ -771,6 +771,33 @@ describe('letters waiting when delivery changes', () => {
     expect(await letterStatuses(id)).toEqual(['minister@interior.example: hand'])
   })
 
+  test('a scheduling pass under way when hand delivery is chosen finishes first, and the save after it: neither waits for the other for ever', async () => {
+    const id = await launchedAction()
+    let saving: Promise<unknown> | undefined
+    await t.db.transaction(async (tx) => {
+      // As a scheduling pass does: its lock, then an email about the action (a row referencing it).
+      await tx.execute(sql`select pg_advisory_xact_lock(hashtext('vigil-letter-scheduler'))`)
+      saving = actionAdmin.updateActionDetails(t.db, {
+        id,
+        input: details({ deliveryMode: 'hand' }),
+        photo: { kind: 'keep' },
+        actor: editor,
+      })
+      await new Promise((resolve) => setTimeout(resolve, 300))
+      await tx.insert(emailOutbox).values({
+        idempotencyKey: `letter:pass-${id}`,
+        template: 'authority-letter',
+        toAddress: 'minister@interior.example',
+        payload: { letterId: '00000000-0000-4000-8000-000000000000' },
+        transactional: true,
+        actionId: id,
+        status: 'cancelled',
+      })
+    })
+    expect(await saving).toMatchObject({ ok: true })
+    expect(await actionRow(id)).toMatchObject({ deliveryMode: 'hand' })
+  })
+
   test("removing an official's email keeps their letters not yet emailed for printing; the others' still go by email", async () => {
     const id = await launchedAction()
     const other = await authorityAdmin.addAuthority(t.db, {
