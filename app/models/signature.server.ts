@@ -9,6 +9,7 @@ import { addConfirmedSignatures, readConfirmedCounts } from '#db/counters.ts'
 import {
   actions,
   authorities,
+  emailOutbox,
   follows,
   letterTemplates,
   signatures,
@@ -522,6 +523,7 @@ export type ConfirmationView =
     }
   | { status: 'already-confirmed'; action: { slug: string; title: string; atRiskName: string } }
   | { status: 'not-open'; action: { slug: string; title: string; atRiskName: string } }
+  | { status: 'cancelled'; action: { slug: string; title: string; atRiskName: string } }
   | { status: 'expired' }
   | { status: 'invalid' }
   | { status: 'withdrawn' }
@@ -722,6 +724,42 @@ export async function confirmSignature(
   // Another form replaced the details while this confirmation ran: show them, confirm nothing.
   const view = await getConfirmationView(token)
   return view.status === 'ready' ? { ...view, status: 'changed' } : view
+}
+
+/**
+ * Cancels a pending signature from its confirmation link: the address's owner saw details that
+ * are not theirs (someone typed their address) and wants them gone. Nothing was counted; the
+ * signature and its unsent confirmation emails go, so the owner can sign afresh with their own
+ * details and a fresh allowance of confirmation links. A confirmed signature stays.
+ */
+export async function cancelPendingSignature(token: string): Promise<ConfirmationView> {
+  const found = await findSignatureForToken(token)
+  if ('view' in found) return found.view
+  const { row, action } = found
+  if (row.status === 'confirmed') return { status: 'already-confirmed', action }
+  await getDb().transaction(async (tx) => {
+    const [cancelled] = await tx
+      .delete(signatures)
+      .where(and(eq(signatures.id, row.id), eq(signatures.status, 'pending')))
+      .returning({ id: signatures.id })
+    if (!cancelled) return
+    await tx
+      .update(emailOutbox)
+      .set({ status: 'cancelled', lastError: 'signature cancelled from its link' })
+      .where(
+        and(
+          sql`${emailOutbox.idempotencyKey} like ${`confirm-signature:${row.id}:%`}`,
+          eq(emailOutbox.status, 'pending'),
+        ),
+      )
+  })
+  const [still] = await getDb()
+    .select({ status: signatures.status })
+    .from(signatures)
+    .where(eq(signatures.id, row.id))
+  return still?.status === 'confirmed'
+    ? { status: 'already-confirmed', action }
+    : { status: 'cancelled', action }
 }
 
 /** Thanks the supporter, with a copy of the letter sent in their name to the first official. */

@@ -10,6 +10,7 @@ import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
 import { LinkProblem, linkProblemStatus } from '#app/components/link-problem.tsx'
 import { z } from 'zod'
 import {
+  cancelPendingSignature,
   confirmSignature,
   getConfirmationView,
   type ConfirmationView,
@@ -50,10 +51,16 @@ const ConfirmForm = z.object({ submission: z.coerce.number().int().positive().op
 
 export async function action({ params, request }: ActionFunctionArgs) {
   const token = LinkTokenParam.safeParse(params.token)
-  const form = ConfirmForm.safeParse(Object.fromEntries(await request.formData()))
-  const view: ConfirmationView = token.success
-    ? await confirmSignature(token.data, { submission: form.success ? form.data.submission : 0 })
-    : { status: 'invalid' }
+  const fields = Object.fromEntries(await request.formData())
+  const form = ConfirmForm.safeParse(fields)
+  const view: ConfirmationView = !token.success
+    ? { status: 'invalid' }
+    : fields.intent === 'cancel'
+      ? await cancelPendingSignature(token.data)
+      : await confirmSignature(token.data, {
+          submission: form.success ? form.data.submission : 0,
+        })
+  if (view.status === 'cancelled') return data({ view })
   if (view.status === 'ready' || view.status === 'already-confirmed') {
     return redirect(`/actions/${view.action.slug}/thank-you`, 303)
   }
@@ -72,6 +79,19 @@ export default function ConfirmSignature() {
       <div className="status-page">
         <h1>{t('confirm.withdrawnHeading')}</h1>
         <p>{t('confirm.withdrawnBody')}</p>
+      </div>
+    )
+  }
+  if (view.status === 'cancelled') {
+    return (
+      <div className="status-page" role="status">
+        <h1>{t('confirm.cancelledHeading')}</h1>
+        <p>{t('confirm.cancelledBody')}</p>
+        <p>
+          <Link to={`/actions/${view.action.slug}#sign`}>
+            {t('confirm.signAgain')}: {view.action.title}
+          </Link>
+        </p>
       </div>
     )
   }
@@ -96,10 +116,16 @@ export default function ConfirmSignature() {
             {t('confirm.body', { atRiskName: view.action.atRiskName, title: view.action.title })}
           </p>
           <SignatureDetailsList signature={view.signature} />
-          <p>{t('confirm.notYours')}</p>
           <Form method="post">
             <input type="hidden" name="submission" value={view.signature.submission} />
             <button type="submit">{t('confirm.submit')}</button>
+          </Form>
+          <h2>{t('confirm.notYoursHeading')}</h2>
+          <p>{t('confirm.notYours')}</p>
+          <Form method="post">
+            <button type="submit" name="intent" value="cancel" className="secondary">
+              {t('confirm.cancel')}
+            </button>
           </Form>
         </>
       ) : (

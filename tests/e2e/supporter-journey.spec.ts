@@ -188,6 +188,28 @@ test.describe('signing an urgent action', () => {
 })
 
 test.describe('staying in control', () => {
+  test("someone else's signature made with my address is cancelled from its link, and nothing is counted", async ({
+    page,
+  }, testInfo) => {
+    const email = uniqueEmail(testInfo, 'notme')
+    await page.goto(ACTION)
+    const before = await signatureCount(page)
+    await signWithKeyboard(page, { first: 'Mallory', last: 'Other', email })
+    await expect(page.getByRole('heading', { name: 'Check your email' })).toBeVisible()
+
+    await page.goto(linkIn(await waitForMail(email), '/confirm/'))
+    await expect(page.getByRole('region', { name: 'What you are confirming' })).toContainText(
+      'Mallory Other',
+    )
+    const cancel = page.getByRole('button', { name: 'Cancel this signature' })
+    await cancel.focus()
+    await page.keyboard.press('Enter')
+    await expect(page.getByRole('heading', { name: 'This signature is cancelled' })).toBeVisible()
+    expect(await axeViolations(page)).toEqual([])
+    await page.goto(ACTION)
+    expect(await signatureCount(page)).toBe(before)
+  })
+
   test('one-click unsubscribe by POST stops updates on the case', async ({
     page,
     request,

@@ -531,6 +531,56 @@ describe('signing again', () => {
     expect(await confirmedCount(action)).toBe(0)
   })
 
+  test("the address's owner can cancel a stranger's pending signature from its link, then sign with their own details", async () => {
+    const action = await createAction(t.db)
+    const email = freshEmail()
+    const start = tomorrowAt('11:00:00')
+    // A stranger sends the form with this address until no more links go out today.
+    for (let attempt = 0; attempt < 5; attempt++) {
+      setClock(start.getTime() + attempt * 5 * 60_000)
+      await sign(action, signInput({ email, firstName: 'Mallory', message: `Spam ${attempt}` }))
+    }
+    const links = await emailsAbout(action, 'signature-confirmation')
+    expect(links).toHaveLength(4)
+    const [stale] = await signaturesOn(action)
+
+    expect(await signing.cancelPendingSignature(tokenFromEmail(links[0]))).toMatchObject({
+      status: 'cancelled',
+    })
+    expect(await signaturesOn(action)).toEqual([])
+    expect(await confirmedCount(action)).toBe(0)
+    const unsent = await emailsAbout(action, 'signature-confirmation')
+    expect(unsent.map((row) => row.status)).toEqual([
+      'cancelled',
+      'cancelled',
+      'cancelled',
+      'cancelled',
+    ])
+    // Its links no longer confirm anything.
+    expect(await signing.confirmSignature(tokenFromEmail(links[3]))).toEqual({ status: 'invalid' })
+
+    setClock(start.getTime() + 30 * 60_000)
+    await sign(action, signInput({ email, firstName: 'Ana', message: 'Mine.' }))
+    const [fresh] = await signaturesOn(action)
+    expect(fresh).toMatchObject({ firstName: 'Ana', personalMessage: 'Mine.', status: 'pending' })
+    expect(fresh!.id).not.toBe(stale!.id)
+    expect(await signing.confirmSignature(await latestConfirmationToken(action))).toMatchObject({
+      status: 'ready',
+      signature: { firstName: 'Ana', message: 'Mine.' },
+    })
+  })
+
+  test('a confirmed signature cannot be cancelled from its link', async () => {
+    const action = await createAction(t.db)
+    await sign(action, signInput())
+    const link = await latestConfirmationToken(action)
+    await signing.confirmSignature(link)
+    expect(await signing.cancelPendingSignature(link)).toMatchObject({
+      status: 'already-confirmed',
+    })
+    expect(await confirmedCount(action)).toBe(1)
+  })
+
   test('past the resend limit a form changes nothing, so the last link sent still confirms what it showed', async () => {
     const action = await createAction(t.db)
     const email = freshEmail()

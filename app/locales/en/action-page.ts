@@ -125,8 +125,14 @@ export const actionPage = {
   'confirm.news': 'Emails about other urgent actions',
   'confirm.yes': 'Yes',
   'confirm.no': 'No',
+  'confirm.notYoursHeading': 'Not your details?',
   'confirm.notYours':
-    'Not your details? Someone may have typed your address. Do not confirm: sign again with your own details, and we will email you a new link. We send at most three a day for one signature; if none comes, sign again tomorrow.',
+    'Someone may have typed your address. Do not confirm: cancel this signature, then sign again with your own details if you wish.',
+  'confirm.cancel': 'Cancel this signature',
+  'confirm.cancelledHeading': 'This signature is cancelled',
+  'confirm.cancelledBody':
+    'Nothing was counted, and nothing will be sent in your name. You can sign again with your own details.',
+  'confirm.signAgain': 'Sign again',
   'confirm.changedHeading': 'These details have just changed',
   'confirm.changedBody':
     'The form was sent again with your address after you opened this page, so nothing was confirmed. Check the details below before you confirm.',
