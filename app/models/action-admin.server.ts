@@ -35,6 +35,7 @@ import {
 } from '#app/schemas/action-forms.ts'
 import { holdLetterSchedulers, keepUnsendableLettersForPrinting } from '#jobs/letters.ts'
 import { writeAudit } from '#app/utils/audit.server.ts'
+import { deadlinePassed } from '#app/utils/deadline.ts'
 import { publishOutcomeUpdate } from './update-admin.server.ts'
 
 // The client-safe copies of the database enums must not drift from the schema.
@@ -306,9 +307,8 @@ export async function launchProblems(
 ) {
   const problems: LaunchProblem[] = []
   if (action.demands.length === 0) problems.push('demands')
-  // Read in UTC, as the deadline job reads it: launched, it would close at its next check.
-  if (action.deadline && action.deadline < new Date().toISOString().slice(0, 10))
-    problems.push('deadline')
+  // Launched, it would close at the deadline job's next check.
+  if (deadlinePassed(action.deadline)) problems.push('deadline')
   const [reachable] = await db
     .select({ n: count() })
     .from(authorities)

@@ -5,6 +5,7 @@ import { readConfirmedCounts } from '#db/counters.ts'
 import { actions, actionUpdates, authorities, letterTemplates } from '#db/schema.ts'
 import { describeDatabaseError, isDatabaseUnavailable } from '#app/utils/db-errors.server.ts'
 import { getDb } from '#app/utils/db.server.ts'
+import { deadlinePassed } from '#app/utils/deadline.ts'
 import { getEnv } from '#app/utils/env.server.ts'
 import { renderMarkdown } from '#app/utils/markdown.server.ts'
 
@@ -47,8 +48,6 @@ async function readActionPage(slug: string) {
       .orderBy(asc(actionUpdates.sequence)),
     readConfirmedCounts(db, [action.id]),
   ])
-  const deadlinePassed =
-    action.deadline !== null && action.deadline < new Date().toISOString().slice(0, 10)
   return {
     id: action.id,
     slug: action.slug,
@@ -64,7 +63,7 @@ async function readActionPage(slug: string) {
     backgroundHtml: renderMarkdown(action.background),
     demands: action.demands,
     deadline: action.deadline,
-    deadlinePassed,
+    deadlinePassed: deadlinePassed(action.deadline),
     signatureGoal: action.signatureGoal,
     confirmedCount: counts.get(action.id) ?? 0,
     status: action.status,

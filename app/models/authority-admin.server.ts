@@ -35,16 +35,8 @@ export type AuthorityResult =
   | { status: 'stale'; version: string }
 
 /** An official as an editor's form showed them (see detailsVersion). */
-export function authorityVersion(authority: ReturnType<typeof authorityValues>) {
-  return editVersion([
-    authority.role,
-    authority.name,
-    authority.title,
-    authority.salutation,
-    authority.email,
-    authority.postalAddress,
-    authority.language,
-  ])
+export function authorityVersion(authority: AuthorityValues) {
+  return editVersion(Object.values(authorityValues(authority)))
 }
 
 function editable(action: Action | null) {
@@ -74,17 +66,22 @@ async function audit(
   })
 }
 
-function authorityValues(input: AuthorityInput) {
+/** What staff edit on an official: only these are compared, audited and fingerprinted. */
+function authorityValues(authority: AuthorityValues) {
   return {
-    role: input.role,
-    name: input.name,
-    title: input.title,
-    salutation: input.salutation,
-    email: input.email,
-    postalAddress: input.postalAddress,
-    language: input.language,
+    role: authority.role,
+    name: authority.name,
+    title: authority.title,
+    salutation: authority.salutation,
+    email: authority.email,
+    postalAddress: authority.postalAddress,
+    language: authority.language,
   }
 }
+type AuthorityValues = Pick<
+  AuthorityInput,
+  'role' | 'name' | 'title' | 'salutation' | 'email' | 'postalAddress' | 'language'
+>
 
 /** Adds an authority at the end of the list. */
 export async function addAuthority(

@@ -737,12 +737,19 @@ export async function cancelPendingSignature(token: string): Promise<Confirmatio
   if ('view' in found) return found.view
   const { row, action } = found
   if (row.status === 'confirmed') return { status: 'already-confirmed', action }
-  await getDb().transaction(async (tx) => {
-    const [cancelled] = await tx
+  const confirmedMeanwhile = await getDb().transaction(async (tx) => {
+    const [deleted] = await tx
       .delete(signatures)
       .where(and(eq(signatures.id, row.id), eq(signatures.status, 'pending')))
       .returning({ id: signatures.id })
-    if (!cancelled) return
+    if (!deleted) {
+      // No longer pending: confirmed since it was read, or already gone (an earlier click).
+      const [now] = await tx
+        .select({ status: signatures.status })
+        .from(signatures)
+        .where(eq(signatures.id, row.id))
+      return now?.status === 'confirmed'
+    }
     await tx
       .update(emailOutbox)
       .set({ status: 'cancelled', lastError: 'signature cancelled from its link' })
@@ -752,14 +759,9 @@ export async function cancelPendingSignature(token: string): Promise<Confirmatio
           eq(emailOutbox.status, 'pending'),
         ),
       )
+    return false
   })
-  const [still] = await getDb()
-    .select({ status: signatures.status })
-    .from(signatures)
-    .where(eq(signatures.id, row.id))
-  return still?.status === 'confirmed'
-    ? { status: 'already-confirmed', action }
-    : { status: 'cancelled', action }
+  return { status: confirmedMeanwhile ? 'already-confirmed' : 'cancelled', action }
 }
 
 /** Thanks the supporter, with a copy of the letter sent in their name to the first official. */

@@ -8,6 +8,7 @@ import {
   type FormValues,
 } from '#app/schemas/action-forms.ts'
 import type { FieldErrors } from '#app/schemas/supporter-forms.ts'
+import { deadlinePassed } from './deadline.ts'
 import { parsePhotoForm, photoFromForm, processPhoto } from './photo.server.ts'
 import { requireCsrf, type StaffSession } from './session.server.ts'
 
@@ -44,10 +45,8 @@ export async function readActionDetailsForm(
   if (keepsPhoto && !alt && upload.kind !== 'error') {
     addError(errors, 'photoAlt', 'console.error.photoAlt.required')
   }
-  if (isNew && parsed.ok && parsed.data.deadline) {
-    if (parsed.data.deadline < new Date().toISOString().slice(0, 10)) {
-      addError(errors, 'deadline', 'console.error.deadline.past')
-    }
+  if (isNew && parsed.ok && deadlinePassed(parsed.data.deadline)) {
+    addError(errors, 'deadline', 'console.error.deadline.past')
   }
   if (!parsed.ok || Object.keys(errors).length > 0) return { ok: false, errors, values }
   return { ok: true, input: parsed.data, photo, values }

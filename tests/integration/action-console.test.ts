@@ -32,7 +32,7 @@ import {
   supporters,
 } from '#db/schema.ts'
 import { connectionsEnded, createTestDatabase, type TestDatabase } from '#tests/support/database.ts'
-import { createSupporter } from '#tests/support/factories.ts'
+import { createConfirmedSignature } from '#tests/support/factories.ts'
 
 let t: TestDatabase
 let actionAdmin: typeof ActionAdmin
@@ -727,18 +727,7 @@ describe('authorities', () => {
 describe('letters waiting when delivery changes', () => {
   /** A confirmed signature with one letter to each of the action's officials, waiting. */
   async function queuedLetters(actionId: string) {
-    const supporter = await createSupporter(t.db)
-    const [signature] = await t.db
-      .insert(signatures)
-      .values({
-        actionId,
-        supporterId: supporter.id,
-        country: 'ES',
-        consentAt: new Date(),
-        status: 'confirmed',
-        confirmedAt: new Date(),
-      })
-      .returning()
+    const signature = await createConfirmedSignature(t.db, actionId)
     const officials = await t.db
       .select()
       .from(authorities)
@@ -746,7 +735,7 @@ describe('letters waiting when delivery changes', () => {
     await t.db
       .insert(letters)
       .values(
-        officials.map((official) => ({ signatureId: signature!.id, authorityId: official.id })),
+        officials.map((official) => ({ signatureId: signature.id, authorityId: official.id })),
       )
   }
   async function letterStatuses(actionId: string) {

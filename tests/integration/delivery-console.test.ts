@@ -6,9 +6,9 @@ import { Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest'
 // Types only: the module is imported once the environment points at the test database.
 import type * as DeliveryAdmin from '#app/models/delivery-admin.server.ts'
-import { auditLog, emailOutbox, letters, signatures, authorities } from '#db/schema.ts'
+import { auditLog, emailOutbox, letters, authorities } from '#db/schema.ts'
 import { createTestDatabase, type TestDatabase } from '#tests/support/database.ts'
-import { createAction, createSupporter } from '#tests/support/factories.ts'
+import { createAction, createConfirmedSignature } from '#tests/support/factories.ts'
 import { waitFor } from '#tests/support/ports.ts'
 import { deleteRedisPrefix, SHARED_REDIS_URL, uniqueRedisPrefix } from '#tests/support/processes.ts'
 
@@ -42,18 +42,7 @@ afterAll(async () => {
 describe('failed messages in the console', () => {
   test('are listed with their reason, masked address, and can be retried with their letter', async () => {
     const action = await createAction(t.db)
-    const supporter = await createSupporter(t.db)
-    const [signature] = await t.db
-      .insert(signatures)
-      .values({
-        actionId: action.id,
-        supporterId: supporter.id,
-        country: 'ES',
-        consentAt: new Date(),
-        status: 'confirmed',
-        confirmedAt: new Date(),
-      })
-      .returning()
+    const signature = await createConfirmedSignature(t.db, action.id)
     const [authority] = await t.db
       .select()
       .from(authorities)
@@ -73,7 +62,7 @@ describe('failed messages in the console', () => {
       })
       .returning()
     await t.db.insert(letters).values({
-      signatureId: signature!.id,
+      signatureId: signature.id,
       authorityId: authority!.id,
       status: 'failed',
       outboxId: message!.id,

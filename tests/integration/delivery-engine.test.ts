@@ -183,6 +183,24 @@ async function publishUpdate(actionId: string, title: string) {
   return update!
 }
 
+/** An editor closes the action with the outcome "released" and this note. */
+async function closeAsReleased(actionId: string, outcomeNote: string) {
+  const [staff] = await t.db
+    .insert(staffUsers)
+    .values({
+      email: `closer-${crypto.randomUUID()}@vigil.test`,
+      name: 'Cleo Closer',
+      role: 'editor',
+    })
+    .returning()
+  return models.closeAction(t.db, {
+    id: actionId,
+    outcome: 'released',
+    outcomeNote,
+    actor: { staffUserId: staff!.id, ip: null },
+  })
+}
+
 describe('letters to the authorities', () => {
   let worker: RunningProcess
   beforeAll(async () => {
@@ -412,17 +430,8 @@ describe('updates to followers', () => {
       title: 'Draft about the hearing',
       body: 'Not published.',
     })
-    const [staff] = await t.db
-      .insert(staffUsers)
-      .values({ email: `closer-${Date.now()}@vigil.test`, name: 'Cleo Closer', role: 'editor' })
-      .returning()
     expect(
-      await models.closeAction(t.db, {
-        id: action.id,
-        outcome: 'released',
-        outcomeNote: 'Released on bail this morning. Thank you for writing.',
-        actor: { staffUserId: staff!.id, ip: null },
-      }),
+      await closeAsReleased(action.id, 'Released on bail this morning. Thank you for writing.'),
     ).toEqual({ status: 'done' })
 
     const timeline = await t.db
@@ -454,18 +463,7 @@ describe('updates to followers', () => {
     await createFollowers(t.db, action.id, 10, `pausedclose${Date.now()}`)
     await t.db.update(actions).set({ pausedAt: new Date() }).where(eq(actions.id, action.id))
     await publishUpdate(action.id, 'Held while paused')
-    const [staff] = await t.db
-      .insert(staffUsers)
-      .values({ email: `pclose-${Date.now()}@vigil.test`, name: 'Cleo Closer', role: 'editor' })
-      .returning()
-    expect(
-      await models.closeAction(t.db, {
-        id: action.id,
-        outcome: 'released',
-        outcomeNote: 'Released.',
-        actor: { staffUserId: staff!.id, ip: null },
-      }),
-    ).toEqual({ status: 'done' })
+    expect(await closeAsReleased(action.id, 'Released.')).toEqual({ status: 'done' })
 
     const worker = await startWorker()
     await t.db.execute(sql`select pg_notify('vigil_outbox', '')`)

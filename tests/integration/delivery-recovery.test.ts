@@ -15,11 +15,15 @@ import {
   authorities,
   emailOutbox,
   letters,
-  signatures,
   suppressions,
 } from '#db/schema.ts'
 import { createTestDatabase, type TestDatabase } from '#tests/support/database.ts'
-import { createAction, createFollowers, createSupporter } from '#tests/support/factories.ts'
+import {
+  createAction,
+  createConfirmedSignature,
+  createFollowers,
+  createSupporter,
+} from '#tests/support/factories.ts'
 import { freePort, waitFor } from '#tests/support/ports.ts'
 import {
   deleteRedisPrefix,
@@ -332,17 +336,10 @@ describe('losing the database while an email is being prepared', () => {
       .from(authorities)
       .where(eq(authorities.actionId, action.id))
     const supporter = await createSupporter(t.db, { firstName: 'Ximena', lastName: 'Quispe' })
-    const [signature] = await t.db
-      .insert(signatures)
-      .values({
-        actionId: action.id,
-        supporterId: supporter.id,
-        country: 'PE',
-        consentAt: new Date(),
-        status: 'confirmed',
-        confirmedAt: new Date(),
-      })
-      .returning()
+    const signature = await createConfirmedSignature(t.db, action.id, {
+      supporterId: supporter.id,
+      country: 'PE',
+    })
 
     // Only the letter's loader reads letter templates: holding them locked stops the worker
     // there, after the email was claimed, until the connection it waits on is cut (as a
@@ -360,7 +357,7 @@ describe('losing the database while an email is being prepared', () => {
       await isLocked
       const [letter] = await t.db
         .insert(letters)
-        .values({ signatureId: signature!.id, authorityId: authority!.id, status: 'queued' })
+        .values({ signatureId: signature.id, authorityId: authority!.id, status: 'queued' })
         .returning()
       await t.db.execute(sql`select pg_notify('vigil_outbox', '')`)
 
@@ -397,7 +394,7 @@ describe('losing the database while an email is being prepared', () => {
     const [delivered] = await t.db
       .select()
       .from(letters)
-      .where(eq(letters.signatureId, signature!.id))
+      .where(eq(letters.signatureId, signature.id))
     expect(delivered?.status).toBe('sent')
   })
 })

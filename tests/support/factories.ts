@@ -2,7 +2,14 @@
 import crypto from 'node:crypto'
 import { sql } from 'drizzle-orm'
 import type { Database } from '#db/client.ts'
-import { actions, authorities, letterTemplates, supporters, type NewAction } from '#db/schema.ts'
+import {
+  actions,
+  authorities,
+  letterTemplates,
+  signatures,
+  supporters,
+  type NewAction,
+} from '#db/schema.ts'
 
 let sequence = 0
 const unique = () =>
@@ -64,6 +71,28 @@ export async function createSupporter(
     })
     .returning()
   return supporter!
+}
+
+/** A confirmed signature on an action, by a new supporter unless `supporterId` says whose. */
+export async function createConfirmedSignature(
+  db: Database,
+  actionId: string,
+  overrides: Partial<typeof signatures.$inferInsert> = {},
+) {
+  const supporterId = overrides.supporterId ?? (await createSupporter(db)).id
+  const [signature] = await db
+    .insert(signatures)
+    .values({
+      actionId,
+      supporterId,
+      country: 'ES',
+      consentAt: new Date(),
+      status: 'confirmed',
+      confirmedAt: new Date(),
+      ...overrides,
+    })
+    .returning()
+  return signature!
 }
 
 /** n active followers of an action, made in one statement (thousands of them); their addresses. */
